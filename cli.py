@@ -83,6 +83,55 @@ def atomic_write(path, data: str | bytes) -> None:
         raise
 
 
+class MarkerError(ValueError):
+    """A README's generated block is missing its markers or has them more than once."""
+
+
+def replace_block(text: str, name: str, content: str) -> str:
+    """text with everything between <!-- name:start --> and <!-- name:end --> replaced.
+
+    The markers and every byte outside them stay as they are; the block becomes a
+    newline, content, a newline.
+    """
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if text.count(start) != 1 or text.count(end) != 1:
+        found = f"{text.count(start)} start and {text.count(end)} end markers"
+        raise MarkerError(f"expected exactly one {start} and one {end}, found {found}")
+    i, j = text.index(start) + len(start), text.index(end)
+    if j < i:
+        raise MarkerError(f"{end} comes before {start}")
+    return text[:i] + "\n" + content.rstrip("\n") + "\n" + text[j:]
+
+
+def update_or_check_block(prog: str, path: str, name: str, content: str, check: bool) -> int:
+    """--update PATH (rewrite the marked block atomically) or --check PATH (exit 1 and a diff if stale)."""
+    import difflib
+
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        return fail(prog, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+    try:
+        new = replace_block(text, name, content)
+    except MarkerError as exc:
+        return fail(prog, f"{path}: {exc}; nothing written")
+    if check:
+        if new == text:
+            return 0
+        diff = difflib.unified_diff(
+            text.splitlines(keepends=True), new.splitlines(keepends=True), f"{path} (current)", f"{path} (generated)"
+        )
+        sys.stdout.writelines(diff)
+        return fail(prog, f"{path}: the {name} block is out of date; run with --update {path}")
+    if new != text:
+        try:
+            atomic_write(path, new)
+        except OSError as exc:
+            return fail(prog, f"cannot write {path}: {exc.strerror or exc}")
+    return 0
+
+
 # --- the training scripts' command line ---------------------------------------------------
 
 

@@ -1,0 +1,141 @@
+"""The README's convergence tables: sequential against parallel updates.
+
+Trains each method once, to the largest count asked for, and prints two tables:
+the predictions (sequential, parallel, target; 8 decimals) and the errors
+(sequential, parallel, their difference; 10 decimals) at each count.
+
+Iteration N is the state after N weight updates; iteration 0 is the initial weights.
+
+examples:
+  python convergence_test.py                         # markdown, counts 0 1 2 5 10 100 1000 10000
+  python convergence_test.py --counts 1,2,5 --format csv
+  python convergence_test.py --format json
+  python convergence_test.py --update README.md      # rewrite the README's marked block
+  python convergence_test.py --check README.md       # exit 1 with a diff if it is stale
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+
+import ann_numpy
+import ann_numpy_original
+import cli
+import mazur
+
+PROG = "convergence_test.py"
+DEFAULT_COUNTS = (0, 1, 2, 5, 10, 100, 1000, 10000)
+BLOCK = "convergence-tables"
+
+
+def counts_list(text: str) -> list[int]:
+    """'1,2,5' -> [1, 2, 5]: whole numbers from 0 to the training cap, sorted, without repeats."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(parts):
+        raise cli.argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of counts")
+    return sorted({cli.iteration_count(p) for p in parts})
+
+
+def build_rows(counts) -> list[dict]:
+    """One row per count: each method's prediction and error after that many updates.
+
+    Trains each method once, to max(counts), recording only those iterations.
+    """
+    counts = sorted(set(counts))
+    n = counts[-1]
+    trajectories = {
+        "sequential": ann_numpy.train(n, record_every=0, checkpoints=counts),
+        "parallel": ann_numpy_original.train(n, record_every=0, checkpoints=counts),
+    }
+    rows = []
+    for k in counts:
+        row = {"iteration": k}
+        for method, t in trajectories.items():
+            r = t.row(k)
+            row[method] = {"prediction": t.output[r].tolist(), "error": float(t.error[r])}
+        row["difference"] = row["sequential"]["error"] - row["parallel"]["error"]
+        rows.append(row)
+    return rows
+
+
+def vector(v, decimals: int) -> str:
+    return "`[" + ", ".join(f"{x:.{decimals}f}" for x in v) + "]`"
+
+
+def markdown(rows) -> str:
+    target = "`[0.01, 0.99]`"
+    lines = [
+        "Every value is taken after N weight updates (iteration 0 = the initial weights); "
+        "learning rate 0.5, biases fixed, E = ½ Σ (t − y)².",
+        "",
+        "| Updates N | Sequential prediction | Parallel prediction | Target |",
+        "|---:|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['iteration']:,} | {vector(row['sequential']['prediction'], 8)} "
+            f"| {vector(row['parallel']['prediction'], 8)} | {target} |"
+        )
+    lines += ["", "| Updates N | Sequential error | Parallel error | Sequential − parallel |", "|---:|---:|---:|---:|"]
+    for row in rows:
+        lines.append(
+            f"| {row['iteration']:,} | `{row['sequential']['error']:.10f}` | `{row['parallel']['error']:.10f}` "
+            f"| `{row['difference']:+.10f}` |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def csv_text(rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["iteration", "sequential_out_o1", "sequential_out_o2", "parallel_out_o1", "parallel_out_o2",
+         "target_o1", "target_o2", "sequential_E_total", "parallel_E_total", "difference"]
+    )  # fmt: skip
+    for row in rows:
+        writer.writerow(
+            [row["iteration"], *row["sequential"]["prediction"], *row["parallel"]["prediction"],
+             *mazur.TARGET.tolist(), row["sequential"]["error"], row["parallel"]["error"], row["difference"]]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def json_text(rows) -> str:
+    document = {
+        "counting": mazur.COUNTING,
+        "learning_rate": mazur.LEARNING_RATE,
+        "biases": "fixed",
+        "loss": "half-sse",
+        "target": mazur.TARGET.tolist(),
+        "rows": rows,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = cli.ArgumentParser(PROG, __doc__)
+    parser.add_argument(
+        "--counts", type=counts_list, default=list(DEFAULT_COUNTS), metavar="N,N,...",
+        help="iteration counts, comma-separated (default 0,1,2,5,10,100,1000,10000)",
+    )  # fmt: skip
+    parser.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown", help="output format")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--update", metavar="README", help=f"rewrite the block between the {BLOCK} markers")
+    where.add_argument("--check", metavar="README", help="exit 0 if the marked block is current, else 1 and a diff")
+    args = parser.parse_args(argv)
+    if (args.update or args.check) and args.format != "markdown":
+        parser.error("--update and --check write markdown; leave out --format")
+
+    rows = build_rows(args.counts)
+    text = {"markdown": markdown, "csv": csv_text, "json": json_text}[args.format](rows)
+    if args.update or args.check:
+        return cli.update_or_check_block(PROG, args.update or args.check, BLOCK, text, check=bool(args.check))
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
