@@ -1,0 +1,53 @@
+"""Wall time of the table and analysis scripts against their budget (issue 3).
+
+Budget: the time of `python -c "import numpy"` plus one 10,000-iteration run of each
+method (measured in-process, full recording as train() defaults). Each command is
+run --repeat times; the best time counts.
+
+    python benchmarks/bench_scripts.py
+"""
+
+import argparse
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import ann_numpy  # noqa: E402
+import ann_numpy_original  # noqa: E402
+
+
+def best(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def command(*args):
+    return lambda: subprocess.run([sys.executable, *args], cwd=ROOT, check=True, capture_output=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts (default 3)")
+    args = parser.parse_args()
+    import_numpy = best(command("-c", "import numpy"), args.repeat)
+    runs = best(lambda: (ann_numpy.train(10000), ann_numpy_original.train(10000)), args.repeat)
+    budget = import_numpy + runs
+    print(f"{platform.machine()}, Python {platform.python_version()}; best of {args.repeat}")
+    print(f"budget: import numpy {import_numpy:.3f} s + one 10,000-iteration run of each method {runs:.3f} s "
+          f"= {budget:.3f} s")  # fmt: skip
+    for script in ("convergence_test.py", "analyze_convergence.py"):
+        t = best(command(script), args.repeat)
+        print(f"python {script:<24} {t:6.3f} s = {t / budget:4.2f} × budget")
+
+
+if __name__ == "__main__":
+    main()
