@@ -77,6 +77,14 @@ def atomic_write(path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
             f.write(data)
+        # mkstemp makes the file private (0600); give it the mode the file had, or a new file's.
+        try:
+            permissions = os.stat(path).st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            permissions = 0o666 & ~umask
+        os.chmod(tmp, permissions)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

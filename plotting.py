@@ -1,0 +1,264 @@
+"""What the three plot scripts share: one look per method, the common flags,
+training both methods once, titles, and reproducible atomic saving.
+
+Figures are built with matplotlib.figure.Figure, not pyplot, so drawing needs no
+display and keeps no global state; pyplot is imported only for --show.
+
+Colours are Paul Tol's "high contrast" scheme, made for colour-blind readers and
+for greyscale: its yellow is light and its blue dark. The two methods also differ
+in line style and width, and keep the same look on every panel of every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import math
+import os
+import sys
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, NullLocator
+
+import ann_numpy
+import ann_numpy_original
+import cli
+import mazur
+
+METHODS = ("sequential", "parallel")
+# Sequential: wide solid yellow. Parallel: narrow dashed dark blue, drawn on top, so that
+# where the two curves coincide (most of the time) both stay visible.
+STYLE = {
+    "sequential": dict(color="#DDAA33", linestyle="-", linewidth=2.6, zorder=2),
+    "parallel": dict(color="#004488", linestyle=(0, (5, 3)), linewidth=1.3, zorder=3),
+}
+MARKER = {"sequential": "o", "parallel": "s"}  # where a single point of a method is marked
+TARGET_STYLE = dict(color="black", linestyle=":", linewidth=1.2, label="target")
+# A quantity that compares the two methods (a difference, a ratio) is one line of its own.
+COMPARISON_STYLE = dict(color="#BB5566", linestyle="-", linewidth=1.5)
+
+DEFAULT_ITERATIONS = 10_000
+DEFAULT_OUTDIR = Path(__file__).resolve().parent / "figures"
+# Up to this many updates every iteration is recorded; beyond, every k-th (and the last),
+# so that memory and drawing time stay bounded (a row takes 248 bytes).
+MAX_RECORDED_ROWS = 100_000
+FORMATS = ("png", "svg", "pdf")
+MAX_DPI = 600
+
+ITERATION_LABEL = "iteration N (after N updates)"
+LOG_ITERATION_LABEL = "iteration N (after N updates, log scale)"
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def dpi_value(text: str) -> float:
+    value = cli.positive_real(text)
+    if value > MAX_DPI:
+        raise argparse.ArgumentTypeError(f"{text} is above {MAX_DPI}")
+    return value
+
+
+def parser(prog: str, doc: str) -> cli.ArgumentParser:
+    p = cli.ArgumentParser(prog, doc)
+    p.add_argument(
+        "--iterations", type=cli.positive_count, default=DEFAULT_ITERATIONS, metavar="N",
+        help=f"weight updates per method, 1..{mazur.MAX_ITERATIONS:,} (default {DEFAULT_ITERATIONS:,})",
+    )  # fmt: skip
+    p.add_argument(
+        "--learning-rate", type=cli.positive_real, default=mazur.LEARNING_RATE, metavar="ETA",
+        help="learning rate η, positive and finite (default 0.5, the blog's)",
+    )  # fmt: skip
+    p.add_argument(
+        "--outdir", type=Path, default=DEFAULT_OUTDIR, metavar="DIR",
+        help="folder for the figures, created if missing (default: figures/ beside this script)",
+    )  # fmt: skip
+    p.add_argument("--format", choices=FORMATS, default="png", help="file format (default png)")
+    p.add_argument("--dpi", type=dpi_value, default=100, help=f"pixels per inch, up to {MAX_DPI} (default 100)")
+    p.add_argument("--show", action="store_true", help="also open the figures in a window (needs a display)")
+    return p
+
+
+def main(prog: str, doc: str, argv, draw) -> int:
+    """The whole command line of a plot script.
+
+    draw(sequential, parallel) returns {file stem: Figure}. Exit status: 0 done,
+    1 a runtime failure (unwritable folder, diverged training), 2 bad usage.
+    """
+    args = parser(prog, doc).parse_args(argv)
+    if not args.show:
+        matplotlib.use("Agg")
+    outdir = str(args.outdir)
+    if os.path.exists(outdir) and not os.path.isdir(outdir):
+        return cli.fail(prog, f"output folder {outdir!r} is a file, not a folder")
+    try:
+        os.makedirs(outdir, exist_ok=True)
+    except OSError as exc:
+        return cli.fail(prog, f"cannot create output folder {outdir!r}: {exc.strerror or exc}")
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        return cli.fail(prog, f"output folder {outdir!r} is not writable")
+    try:
+        sequential, parallel = train_both(args.iterations, args.learning_rate)
+    except mazur.TrainingDiverged as exc:
+        return cli.fail(prog, str(exc))
+    figures = draw(sequential, parallel)
+    try:
+        paths = save(figures, args.outdir, args.format, args.dpi)
+    except OSError as exc:
+        return cli.fail(prog, f"cannot write into {outdir!r}: {exc.strerror or exc}")
+    for path in paths:
+        print(path)
+    if args.show:
+        show(prog, figures.values())
+    return 0
+
+
+# --- training -----------------------------------------------------------------------------
+
+
+def record_every(iterations: int) -> int:
+    """1 (every iteration) up to MAX_RECORDED_ROWS updates, else the step that keeps the rows below it."""
+    return max(1, math.ceil(iterations / MAX_RECORDED_ROWS))
+
+
+def train_both(iterations: int, learning_rate: float = mazur.LEARNING_RATE):
+    """Each method trained once, to `iterations` updates: (sequential, parallel) Trajectories."""
+    k = record_every(iterations)
+    return (
+        ann_numpy.train(iterations, learning_rate, record_every=k),
+        ann_numpy_original.train(iterations, learning_rate, record_every=k),
+    )
+
+
+# --- drawing helpers ----------------------------------------------------------------------
+
+
+def subtitle(t: mazur.Trajectory) -> str:
+    """The settings line of every figure title."""
+    step = recording_step(t)
+    sampled = f"\nrecorded and plotted: iterations 0, {step:,}, {2 * step:,}, …, {t.iterations:,}" if step > 1 else ""
+    return (
+        f"learning rate η = {t.learning_rate:g}, {mazur.updates(t.iterations)} per method, "
+        f"biases {t.biases}, loss {t.loss}\niteration N = the state after N updates (iteration 0: the initial weights)"
+        + sampled
+    )
+
+
+def recording_step(t: mazur.Trajectory) -> int:
+    """1 when every iteration was recorded, else the step between recorded iterations."""
+    return int(t.iteration[1] - t.iteration[0]) if len(t.iteration) > 1 else 1
+
+
+def new_figure(title: str, t: mazur.Trajectory, width: float, height: float, rows=1, cols=1, grid=None, **kw):
+    """A Figure with its title and settings line, and its grid of axes (a flat list).
+
+    grid: the subplot margins and gaps (Figure.subplots_adjust's arguments), fixed by
+    hand per figure: a layout engine would measure every label, which costs more
+    time than drawing. Font sizes are in points and sizes in inches, so the
+    layout holds at every --dpi. kw goes to Figure.subplots (sharex, subplot_kw).
+    """
+    fig = Figure(figsize=(width, height))
+    fig.suptitle(f"{title}\n{subtitle(t)}", fontsize="large")
+    fig.subplots_adjust(**(grid or {}))
+    return fig, list(fig.subplots(rows, cols, squeeze=False, **kw).flat)
+
+
+def figure_legend(fig, top: float, target: bool = False, extra=()) -> None:
+    """One legend for the whole figure, in one row centred under the title at height top.
+    extra: more entries, each a dict of line properties with a label."""
+    styles = [dict(label=m, **STYLE[m]) for m in METHODS] + ([TARGET_STYLE] if target else []) + list(extra)
+    handles = [Line2D([], [], **style) for style in styles]
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, top), ncol=len(handles), frameon=False)
+
+
+def plot_methods(ax, trajectories, values):
+    """One line per method: values(t) against t.iteration, in the method's style."""
+    for t in trajectories:
+        ax.plot(t.iteration, values(t), label=t.method, **STYLE[t.method])
+
+
+def label(ax, title, ylabel, xlabel=ITERATION_LABEL, legend=True):
+    # y=1.0 fixes the title's place: matplotlib would otherwise measure the axes' decorations.
+    ax.set_title(title, fontsize="medium", y=1.0)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel(xlabel)
+    ax.grid(True, alpha=0.3)
+    if legend:
+        ax.legend(fontsize="small")
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value, _position=None) -> str:
+    """A decade tick's label as plain text, 10⁻³: matplotlib's default, mathtext, is slow to lay out."""
+    exponent = round(math.log10(value)) if value > 0 else 0
+    return "10" + str(exponent).translate(SUPERSCRIPT) if value > 0 and math.isclose(value, 10.0**exponent) else ""
+
+
+def log_scale(ax, axis: str = "y") -> None:
+    """A log-scaled axis with a tick at each power of ten and no minor ticks."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
+    target.set_major_formatter(FuncFormatter(power_of_ten))
+    target.set_minor_locator(NullLocator())
+
+
+def difference_axis(ax) -> None:
+    """Tick labels of a small difference as a × 10^k, so that they stay narrow."""
+    ax.ticklabel_format(axis="y", style="sci", scilimits=(-2, 3))
+
+
+def after_start(t: mazur.Trajectory):
+    """The rows from iteration 1 on, for a log-scaled iteration axis."""
+    return t.iteration > 0
+
+
+def first_at_or_below(t: mazur.Trajectory, level: float):
+    """The first recorded iteration whose error is at or below level, or None."""
+    hits = np.flatnonzero(t.error <= level)
+    return int(t.iteration[hits[0]]) if hits.size else None
+
+
+# --- saving and showing -------------------------------------------------------------------
+
+# No dates, no software versions: the same figure gives the same bytes.
+METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+}
+
+
+def render(fig: Figure, fmt: str = "png", dpi: float = 100) -> bytes:
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "mazur-2-2-2"}):  # fixed ids inside SVG files
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=METADATA[fmt])
+    return buffer.getvalue()
+
+
+def save(figures: dict, outdir, fmt: str = "png", dpi: float = 100) -> list[Path]:
+    """Render every figure, then write each atomically as outdir/STEM.fmt; returns the paths."""
+    data = {Path(outdir) / f"{stem}.{fmt}": render(fig, fmt, dpi) for stem, fig in figures.items()}
+    for path, content in data.items():
+        cli.atomic_write(path, content)
+    return list(data)
+
+
+def show(prog: str, figures) -> None:
+    import matplotlib.pyplot as plt
+
+    if matplotlib.get_backend().lower() in {"agg", "pdf", "svg", "ps", "cairo", "pgf", "template"}:
+        print(f"{prog}: no display to show the figures on; they were saved only", file=sys.stderr)
+        return
+    try:
+        for fig in figures:
+            plt.figure(fig)  # hand a Figure made without pyplot to pyplot (matplotlib >= 3.10)
+    except ValueError:
+        print(f"{prog}: --show needs matplotlib 3.10 or newer; the figures were saved only", file=sys.stderr)
+        return
+    plt.show()

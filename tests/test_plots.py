@@ -1,0 +1,301 @@
+"""The five figures (issue 4): files, pixels, panels, plotted data, reproducibility, bad input.
+
+Reference values come from outside the plotting code: the trajectories of train(),
+the blog's published numbers and DESIGN.md §2, brute-force scans, and PNG headers.
+"""
+
+import os
+import struct
+import subprocess
+import sys
+
+import matplotlib
+import numpy as np
+import pytest
+from conftest import ROOT, assert_one_line_error
+from matplotlib.colors import to_rgb
+from matplotlib.image import imread
+
+import ann_numpy
+import ann_numpy_original
+import plot_all_variables
+import plot_convergence
+import plot_key_differences
+import plotting
+
+# Pixel sizes at the default --dpi 100, as the README states them.
+SIZES = {
+    "simple_convergence.png": (900, 550),
+    "convergence_comparison.png": (1200, 800),
+    "key_differences.png": (1500, 1250),
+    "all_variables_evolution.png": (1600, 1400),
+    "weight_trajectories_3d.png": (1400, 750),
+}
+FILES = {
+    "plot_convergence.py": ["simple_convergence.png", "convergence_comparison.png"],
+    "plot_key_differences.py": ["key_differences.png"],
+    "plot_all_variables.py": ["all_variables_evolution.png", "weight_trajectories_3d.png"],
+}
+DPI = 40  # small images keep the subprocess runs quick
+SMALL = ["--iterations", "300", "--dpi", str(DPI)]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Every command line of this file, run as a user runs it, all at the same time (they
+    are mostly start-up): each script once into its own folder, and the failing runs."""
+    blocked = tmp_path_factory.mktemp("blocked")
+    (blocked / "a_file").write_text("not a folder")
+    jobs = {script: [script, *SMALL, "--outdir", tmp_path_factory.mktemp(script[:-3])] for script in FILES}
+    jobs["bad flag"] = ["plot_all_variables.py", "--format", "gif"]
+    jobs["outdir is a file"] = ["plot_convergence.py", "--iterations", "5", "--outdir", blocked / "a_file"]
+    jobs["outdir below a file"] = ["plot_convergence.py", "--iterations", "5", "--outdir", blocked / "a_file" / "below"]
+    pipes = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = {
+        name: subprocess.Popen([sys.executable, str(ROOT / script), *map(str, args)], cwd=ROOT, **pipes)
+        for name, (script, *args) in jobs.items()
+    }
+    results = {}
+    for name, process in started.items():
+        stdout, stderr = process.communicate(timeout=120)
+        results[name] = subprocess.CompletedProcess(jobs[name], process.returncode, stdout, stderr)
+        results[name].outdir = jobs[name][-1]
+    return results, blocked
+
+
+def png_size(data: bytes):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.parametrize("script", FILES)
+def test_each_script_writes_exactly_its_files_valid_sized_and_not_blank(runs, script):
+    result = runs[0][script]
+    assert result.returncode == 0, result.stderr
+    outdir = result.outdir
+    assert sorted(os.listdir(outdir)) == sorted(FILES[script])  # no temporary files left behind
+    assert result.stdout.split() == [str(outdir / name) for name in FILES[script]]
+    for name in FILES[script]:
+        data = (outdir / name).read_bytes()
+        width, height = SIZES[name]
+        assert png_size(data) == (width * DPI // 100, height * DPI // 100)
+        rgb = (imread(outdir / name)[:, :, :3] * 255).round().astype(np.uint32)
+        colours = np.unique(rgb[:, :, 0] << 16 | rgb[:, :, 1] << 8 | rgb[:, :, 2])
+        assert len(colours) > 50 and rgb.std() > 10, name  # a drawing, not one colour
+
+
+def test_another_process_makes_identical_png_bytes(runs):
+    """The test process draws the same figures as the script's process did: same bytes."""
+    outdir = runs[0]["plot_convergence.py"].outdir
+    figures = plot_convergence.draw(*plotting.train_both(300))
+    for stem, fig in figures.items():
+        assert plotting.render(fig, "png", DPI) == (outdir / f"{stem}.png").read_bytes(), stem
+
+
+def test_bad_flag_as_a_user_runs_it(runs):
+    assert_one_line_error(runs[0]["bad flag"], "plot_all_variables.py", 2)
+
+
+@pytest.mark.parametrize("case", ["outdir is a file", "outdir below a file"])
+def test_unwritable_outdir_is_one_line_and_status_1_with_nothing_written(runs, case):
+    results, blocked = runs
+    assert_one_line_error(results[case], "plot_convergence.py", 1)
+    assert os.listdir(blocked) == ["a_file"] and (blocked / "a_file").read_text() == "not a folder"
+
+
+# --- the Figure functions, without the disk ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trajectories():
+    return ann_numpy.train(1500), ann_numpy_original.train(1500)
+
+
+def lines_by_label(ax, label):
+    return [line for line in ax.get_lines() if line.get_label() == label]
+
+
+def assert_plots_errors(ax, trajectories):
+    for t in trajectories:
+        (line,) = lines_by_label(ax, t.method)
+        np.testing.assert_array_equal(line.get_xdata(), t.iteration)
+        np.testing.assert_array_equal(line.get_ydata(), t.error)
+
+
+def test_simple_convergence_plots_the_errors_and_marks_the_first_iteration_at_or_below_1e_3(trajectories):
+    fig = plot_convergence.simple_convergence(*trajectories)
+    (ax,) = fig.axes
+    assert ax.get_yscale() == "log"
+    assert_plots_errors(ax, trajectories)
+    for t in trajectories:
+        first = next(n for n, e in zip(t.iteration, t.error, strict=True) if e <= 1e-3)  # brute-force scan
+        assert t.error[first - 1] > 1e-3
+        (marker,) = [line for line in ax.get_lines() if line.get_label().startswith(f"{t.method} first")]
+        assert list(marker.get_xdata()) == [first] and list(marker.get_ydata()) == [t.error[first]]
+
+
+def test_convergence_comparison_has_four_panels_error_difference_and_ratio(trajectories):
+    s, p = trajectories
+    fig = plot_convergence.convergence_comparison(s, p)
+    linear, log, difference, ratio = fig.axes
+    assert_plots_errors(linear, trajectories)
+    assert_plots_errors(log, trajectories)
+    assert (linear.get_yscale(), log.get_yscale()) == ("linear", "log")
+    (d,) = lines_by_label(difference, "sequential − parallel")
+    np.testing.assert_array_equal(d.get_xdata(), np.arange(1, 1501))
+    np.testing.assert_allclose(d.get_ydata(), s.error[1:] - p.error[1:], rtol=0, atol=1e-18)
+    (r,) = lines_by_label(ratio, "sequential / parallel")
+    np.testing.assert_allclose(r.get_ydata(), s.error[1:] / p.error[1:], rtol=1e-15)
+
+
+def test_key_differences_has_nine_panels_with_outputs_against_the_blog_targets(trajectories):
+    s, p = trajectories
+    fig = plot_key_differences.key_differences(s, p)
+    assert len(fig.axes) == 9
+    assert_plots_errors(fig.axes[0], trajectories)
+    for ax, o, target in ((fig.axes[3], 0, 0.01), (fig.axes[4], 1, 0.99)):
+        for t in trajectories:
+            (line,) = lines_by_label(ax, t.method)
+            np.testing.assert_array_equal(line.get_ydata(), t.output[:, o])
+        (target_line,) = lines_by_label(ax, "target")
+        assert target_line.get_ydata()[0] == pytest.approx(target)
+    # ‖W2‖ written out: the square root of the sum of the eight... four squares.
+    (line,) = lines_by_label(fig.axes[7], "parallel")
+    np.testing.assert_allclose(line.get_ydata(), np.sqrt((p.w2**2).sum(axis=(1, 2))), rtol=1e-15)
+    assert line.get_ydata()[0] == pytest.approx(np.sqrt(0.40**2 + 0.45**2 + 0.50**2 + 0.55**2))
+
+
+def test_all_variables_has_sixteen_panels_starting_at_the_blog_values(trajectories):
+    fig = plot_all_variables.all_variables(*trajectories)
+    assert len(fig.axes) == 16
+    error = fig.axes[0]
+    assert_plots_errors(error, trajectories)
+    assert error.get_lines()[0].get_ydata()[0] == pytest.approx(0.2983711088, abs=5e-11)  # DESIGN.md §2
+    by_title = {ax.get_title().split(" ")[0]: ax for ax in fig.axes}
+    blog = {"w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30, "w5": 0.40, "w6": 0.45, "w7": 0.50, "w8": 0.55}
+    for name, start in blog.items():
+        for t in trajectories:
+            (line,) = lines_by_label(by_title[name], t.method)
+            assert line.get_ydata()[0] == start
+            k = int(name[1]) - 1  # w1..w4 fill W1 row by row, w5..w8 W2 (DESIGN.md §1)
+            matrix = t.w1 if k < 4 else t.w2
+            np.testing.assert_array_equal(line.get_ydata(), matrix[:, (k % 4) // 2, k % 2])
+    (out_h1,) = lines_by_label(fig.axes[1], "sequential")
+    assert round(out_h1.get_ydata()[0], 9) == 0.593269992  # the blog's out_h1
+    (out_o1,) = lines_by_label(fig.axes[12], "parallel")
+    assert round(out_o1.get_ydata()[0], 8) == 0.75136507  # the blog's out_o1
+
+
+def test_all_variables_shows_the_biases_when_they_are_trained():
+    s = ann_numpy.train(50, biases="per-neuron")
+    p = ann_numpy_original.train(50, biases="per-neuron")
+    fig = plot_all_variables.all_variables(s, p)
+    assert len(fig.axes) == 16
+    titles = [ax.get_title() for ax in fig.axes]
+    assert any(title.startswith("Bias b1") for title in titles) and any(title.startswith("Bias b2") for title in titles)
+    (ax,) = [ax for ax in fig.axes if ax.get_title().startswith("Bias b2")]
+    (line,) = lines_by_label(ax, "parallel, neuron 2")
+    np.testing.assert_array_equal(line.get_ydata(), p.b2[:, 1])
+
+
+def test_weight_trajectories_are_3d_paths_from_the_blog_weights(trajectories):
+    fig = plot_all_variables.weight_trajectories_3d(*trajectories)
+    assert [ax.name for ax in fig.axes] == ["3d", "3d"]
+    hidden = fig.axes[0]
+    for t in trajectories:
+        (path,) = lines_by_label(hidden, t.method)
+        x, y, z = path.get_data_3d()
+        np.testing.assert_array_equal(x, t.w1[:, 0, 0])
+        np.testing.assert_array_equal(z, t.w1[:, 1, 0])
+    (start,) = [line for line in hidden.get_lines() if line.get_label().startswith("start")]
+    assert [float(v[0]) for v in start.get_data_3d()] == [0.15, 0.20, 0.25]
+
+
+def test_every_figure_names_its_settings_and_keeps_one_look_per_method(trajectories):
+    figures = {
+        **plot_convergence.draw(*trajectories),
+        **plot_key_differences.draw(*trajectories),
+        **plot_all_variables.draw(*trajectories),
+    }
+    assert len(figures) == 5
+    looks = {"sequential": set(), "parallel": set()}
+    for name, fig in figures.items():
+        title = fig.get_suptitle()
+        for part in ("learning rate η = 0.5", "1,500 updates", "iteration N = the state after N updates"):
+            assert part in title, (name, part)
+        for ax in fig.axes:
+            for method, found in looks.items():
+                for line in lines_by_label(ax, method):
+                    found.add((to_rgb(line.get_color()), str(line.get_linestyle())))
+    assert len(looks["sequential"]) == 1 and len(looks["parallel"]) == 1
+    ((s_colour, s_style),), ((p_colour, p_style),) = looks["sequential"], looks["parallel"]
+    assert s_style != p_style
+
+    def luminance(rgb):  # WCAG relative luminance: what remains in greyscale
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    brighter, darker = sorted((luminance(s_colour), luminance(p_colour)), reverse=True)
+    assert (brighter + 0.05) / (darker + 0.05) > 2.5  # apart in greyscale, not by hue alone
+
+
+def test_svg_and_pdf_are_reproducible_too():
+    short = plotting.train_both(20)
+    for fmt in ("svg", "pdf"):
+        first = plotting.render(plot_convergence.simple_convergence(*short), fmt)
+        second = plotting.render(plot_convergence.simple_convergence(*short), fmt)
+        assert first == second, fmt
+
+
+# --- the command line: one training pass, bad input -----------------------------------------
+
+
+@pytest.mark.parametrize("module", [plot_convergence, plot_key_differences, plot_all_variables])
+def test_each_script_trains_each_method_once_to_the_count_asked(module, monkeypatch, tmp_path):
+    calls = []
+    for training_module in (ann_numpy, ann_numpy_original):
+        real = training_module.train
+        monkeypatch.setattr(training_module, "train", lambda n, *a, real=real, **k: calls.append(n) or real(n, *a, **k))
+    monkeypatch.setattr(plotting, "save", lambda figures, *args: [])  # drawing is tested above
+    assert module.main(["--iterations", "40", "--outdir", str(tmp_path)]) == 0
+    assert calls == [40, 40]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--iterations", "0"], ["--iterations", "-1"], ["--iterations", "1.5"], ["--iterations", "x"],
+     ["--iterations", "100000001"], ["--dpi", "0"], ["--dpi", "nan"], ["--dpi", "601"], ["--format", "jpg"],
+     ["--learning-rate", "-1"], ["--learning-rate", "inf"], ["--bogus"], ["extra"]],
+)  # fmt: skip
+def test_bad_flags_are_one_line_and_status_2(args, capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        plot_key_differences.main([*args, "--outdir", str(tmp_path)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("plot_key_differences.py: error:")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_failed_write_leaves_no_partial_file(tmp_path, capsys):
+    (tmp_path / "simple_convergence.png").mkdir()  # os.replace onto a folder fails
+    status = plot_convergence.main(["--iterations", "5", "--dpi", "10", "--outdir", str(tmp_path)])
+    assert status == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("plot_convergence.py: cannot write into")
+    assert os.listdir(tmp_path) == ["simple_convergence.png"]  # the folder, and no temporary file
+    assert os.listdir(tmp_path / "simple_convergence.png") == []
+
+
+def test_show_without_a_display_saves_and_says_so(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(matplotlib, "get_backend", lambda: "agg")  # what matplotlib picks with no display
+    monkeypatch.setattr(plotting, "save", lambda figures, *args: [])
+    assert plot_convergence.main(["--iterations", "5", "--show", "--outdir", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == "plot_convergence.py: no display to show the figures on; they were saved only\n"
+
+
+def test_divergence_is_one_line_and_status_1(tmp_path, capsys):
+    status = plot_all_variables.main(["--learning-rate", "1e10", "--outdir", str(tmp_path)])
+    assert status == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "diverged at iteration 1" in err[0]
+    assert os.listdir(tmp_path) == []
