@@ -84,11 +84,13 @@ def test_update_changes_only_the_marked_block(readme_copy):
     _, tail = rest.split(END.encode())
     stale = head + START.encode() + b"\nstale\n" + END.encode() + tail
     readme_copy.write_bytes(stale)
+    readme_copy.chmod(0o644)
     result = run_script("convergence_test.py", "--update", readme_copy)
     assert result.returncode == 0, result.stderr
     updated = readme_copy.read_bytes()
     assert updated.startswith(head + START.encode()) and updated.endswith(END.encode() + tail)
     assert updated == original  # the block regenerated is the committed one
+    assert readme_copy.stat().st_mode & 0o777 == 0o644  # the atomic replacement keeps the permissions
 
 
 def test_check_fails_on_one_altered_digit(readme_copy):
