@@ -1,0 +1,194 @@
+"""The general network of mlp.py against references from outside it.
+
+Central finite differences for every gradient; the 2-2-2 trajectories of
+ann_numpy_original.py and ann_numpy.py; scikit-learn's MLPRegressor; Adam worked
+out by hand; a plain NumPy loop for the sequential order at depth 3.
+"""
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+import ann_numpy
+import ann_numpy_original
+import mazur
+import mlp
+import optimizers
+
+
+def total_error(y, t, loss):
+    """The loss, written out independently of mlp.py."""
+    sse = np.sum((t - y) ** 2)
+    return 0.5 * sse if loss == "half-sse" else 0.5 * sse / len(t)
+
+
+@pytest.mark.parametrize(
+    "activation, output, loss, train_biases",
+    list(itertools.product(mlp.HIDDEN_ACTIVATIONS, mlp.OUTPUT_ACTIVATIONS, mlp.LOSSES, [True, False])),
+)
+def test_backward_equals_central_differences(activation, output, loss, train_biases):
+    rng = np.random.default_rng(42)
+    net = mlp.Network([3, 4, 3, 2], activation, output, init="uniform", rng=rng, train_biases=train_biases)
+    X, t = rng.uniform(-1, 1, (5, 3)), rng.uniform(0.1, 0.9, (5, 2))
+    nabla = mlp.backward(net, mlp.forward(net, X), t, loss)
+
+    h, theta = 1e-5, net.params
+    fd = np.zeros_like(theta)
+    for i in range(theta.size):
+        saved = theta[i]
+        theta[i] = saved + h
+        up = total_error(mlp.predict(net, X), t, loss)
+        theta[i] = saved - h
+        down = total_error(mlp.predict(net, X), t, loss)
+        theta[i] = saved
+        fd[i] = (up - down) / (2 * h)
+    _, nabla_b = net.views(nabla)
+    _, fd_b = net.views(fd)
+    if not train_biases:  # the gradient of a fixed bias is not computed (left 0), so no optimizer moves it
+        assert all(np.all(b == 0) for b in nabla_b)
+        for b, f in zip(nabla_b, fd_b, strict=True):
+            b[...] = f  # compare the rest
+    assert np.linalg.norm(nabla - fd) <= 1e-7 * np.linalg.norm(fd)
+    np.testing.assert_allclose(nabla, fd, rtol=1e-7, atol=1e-9)
+
+
+def mazur_network():
+    """The worked example in the engine's layout: (fan_in, fan_out) is the blog's matrix transposed."""
+    return mlp.Network(
+        [2, 2, 2], "sigmoid", "sigmoid", train_biases=False,
+        weights=[mazur.W1_INIT.T, mazur.W2_INIT.T], biases=[mazur.B1_INIT, mazur.B2_INIT],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("order, reference", [("parallel", ann_numpy_original), ("sequential", ann_numpy)])
+def test_worked_example_follows_the_2_2_2_trajectory(order, reference):
+    expected = reference.train(10_000)
+    net, w1, w2 = mazur_network(), [], []
+
+    def record(epoch, net, history):  # epoch N = after N full-batch updates
+        w1.append(net.weights[0].T.copy()), w2.append(net.weights[1].T.copy())
+
+    history = mlp.train(
+        net, mazur.INPUT[None], mazur.TARGET[None], optimizers.SGD(net.params.size, 0.5), epochs=10_000,
+        batch_size=1, loss="half-sse", order=order, shuffle=False, on_epoch=record,
+    )  # fmt: skip
+    np.testing.assert_allclose(np.array(w1), expected.w1, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(np.array(w2), expected.w2, rtol=0, atol=1e-12)
+    # With two outputs the mean of (t − y)² is ½ Σ (t − y)², the blog's E_total.
+    np.testing.assert_allclose(history.train_mse, expected.error, rtol=1e-12, atol=0)
+    assert net.biases[0].tolist() == [0.35, 0.35] and net.biases[1].tolist() == [0.60, 0.60]
+
+
+def test_sequential_order_at_depth_three_equals_a_plain_loop():
+    """Last layer first; each lower delta uses the already-updated weights above it."""
+    rng = np.random.default_rng(7)
+    X, t = rng.uniform(-1, 1, (6, 3)), rng.uniform(-1, 1, (6, 2))
+    net = mlp.Network([3, 5, 4, 2], "tanh", "linear", init="uniform", rng=rng)
+    W, b = [w.copy() for w in net.weights], [v.copy() for v in net.biases]
+    eta = 0.1
+    mlp.train(net, X, t, optimizers.SGD(net.params.size, eta), epochs=3, batch_size=6, loss="half-sse",
+              order="sequential", shuffle=False)  # fmt: skip
+    for _ in range(3):
+        a = [X]
+        for k in range(3):
+            z = a[-1] @ W[k] + b[k]
+            a.append(np.tanh(z) if k < 2 else z)
+        delta = a[3] - t
+        for k in (2, 1, 0):
+            W[k] = W[k] - eta * a[k].T @ delta
+            b[k] = b[k] - eta * delta.sum(axis=0)
+            if k:
+                delta = (delta @ W[k].T) * (1 - a[k] ** 2)  # W[k] already updated
+    for mine, theirs in zip(net.weights + net.biases, W + b, strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-13)
+
+
+def test_sgd_reproduces_scikit_learn_after_three_epochs():
+    sklearn_nn = pytest.importorskip("sklearn.neural_network")
+    from sklearn.exceptions import ConvergenceWarning
+
+    rng = np.random.default_rng(3)
+    X = rng.uniform(-1, 1, (50, 3))
+    y = np.sin(3 * X[:, :1]) + X[:, 1:2] ** 2 * np.cos(3 * X[:, 2:])
+    start = mlp.Network([3, 8, 5, 1], "tanh", "linear", rng=1)
+    weights = [w.copy() for w in start.weights]
+    biases = [rng.uniform(-0.5, 0.5, b.shape) for b in start.biases]
+
+    class GivenStart(sklearn_nn.MLPRegressor):
+        def _init_coef(self, fan_in, fan_out, dtype):  # scikit-learn's hook for initial weights
+            layer = len(self.coefs_)
+            return weights[layer].copy(), biases[layer].copy()
+
+    reference = GivenStart(
+        hidden_layer_sizes=(8, 5), activation="tanh", solver="sgd", alpha=0.0, batch_size=16,
+        learning_rate_init=0.1, learning_rate="constant", momentum=0.0, nesterovs_momentum=False,
+        shuffle=False, max_iter=3, n_iter_no_change=100, tol=0.0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference.fit(X, y.ravel())
+
+    net = mlp.Network([3, 8, 5, 1], "tanh", "linear", weights=weights, biases=biases)
+    mlp.train(net, X, y, optimizers.SGD(net.params.size, 0.1), epochs=3, batch_size=16, loss="half-mse",
+              shuffle=False)  # fmt: skip
+    assert reference.n_iter_ == 3
+    for mine, theirs in zip(net.weights + net.biases, reference.coefs_ + reference.intercepts_, strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-10)
+    assert not np.allclose(net.weights[0], weights[0])  # it did train
+
+
+def test_adam_two_steps_by_hand():
+    # η = 0.1, β1 = 0.9, β2 = 0.999, ε = 1e-8, θ0 = [1, −2], gradients g1 = [0.5, −0.1], g2 = [0.2, 0.3].
+    # Step 1: m = 0.1 g1 = [0.05, −0.01], v = 0.001 g1² = [0.00025, 0.00001];
+    #   m̂ = m / 0.1 = g1, v̂ = v / 0.001 = g1², θ1 = θ0 − 0.1 g1 / (|g1| + 1e-8)
+    #   = [1 − 0.1 · 0.5/0.50000001, −2 + 0.1 · 0.1/0.10000001] = [0.9000000019999999600, −1.9000000099999990000].
+    # Step 2: m = 0.9 m + 0.1 g2 = [0.065, 0.021], v = 0.999 v + 0.001 g2² = [0.00028975, 0.00009999];
+    #   m̂ = m / (1 − 0.81) = [0.34210526315789474, 0.11052631578947368],
+    #   v̂ = v / (1 − 0.998001) = [0.14494747373686843, 0.05002001000500250],
+    #   θ2 = θ1 − 0.1 m̂ / (√v̂ + 1e-8) = [0.81014248390292759, −1.94941899112006579].
+    theta = np.array([1.0, -2.0])
+    adam = optimizers.Adam(2, learning_rate=0.1)
+    expected = [[0.9000000019999999600, -1.9000000099999990000], [0.81014248390292759, -1.94941899112006579]]
+    for g, after in zip([[0.5, -0.1], [0.2, 0.3]], expected, strict=True):
+        adam.begin_step()
+        adam.update(theta, np.array(g))
+        np.testing.assert_allclose(theta, after, rtol=1e-14)
+    np.testing.assert_allclose(adam.m, [0.065, 0.021], rtol=1e-14)
+    np.testing.assert_allclose(adam.v, [0.00028975, 0.00009999], rtol=1e-14)
+
+
+def test_training_stops_at_the_target_and_counts_epochs_from_zero():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (64, 2))
+    y = X @ np.array([[0.5], [-0.3]])
+    net = mlp.Network([2, 1], output="linear", rng=0)
+    initial_mse = np.mean((X @ net.weights[0] + net.biases[0] - y) ** 2)
+    history = mlp.train(net, X, y, optimizers.Adam(net.params.size, 0.05), epochs=500, batch_size=16, rng=0,
+                        validation=(X, y), target_mse=1e-6)  # fmt: skip
+    assert history.stopped == "target"
+    assert history.epoch == list(range(history.epochs + 1))
+    assert history.validation_mse[-1] <= 1e-6 < min(history.validation_mse[:-1])
+    assert history.train_mse[0] == pytest.approx(initial_mse, rel=1e-12)  # epoch 0: the initial weights
+    assert history.epochs < 500
+
+
+def test_divergence_raises_naming_the_epoch():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (32, 3))
+    net = mlp.Network([3, 8, 1], "tanh", rng=0)
+    with pytest.raises(mlp.TrainingDiverged, match="epoch 1:"):
+        mlp.train(net, X, X[:, :1], optimizers.SGD(net.params.size, 1e100), epochs=5, batch_size=8, rng=0)
+
+
+def test_bad_arguments_to_the_engine():
+    with pytest.raises(ValueError):
+        mlp.Network([3, 0, 1])
+    with pytest.raises(ValueError):
+        mlp.Network([3, 1], activation="softsign")
+    net = mlp.Network([3, 1])
+    with pytest.raises(ValueError):
+        mlp.train(net, np.zeros((4, 3)), np.zeros(4), optimizers.SGD(4, 0.1), epochs=1, batch_size=5)
+    with pytest.raises(ValueError):
+        mlp.Trainer(net, optimizers.SGD(4, 0.1), loss="l1")
