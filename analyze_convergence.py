@@ -99,11 +99,7 @@ def checkpoint_rows(trajectories, counts) -> list[dict]:
 
 def milestones(trajectory, thresholds=THRESHOLDS) -> dict:
     """{threshold: first recorded iteration with error <= threshold, or None}."""
-    result = {}
-    for threshold in thresholds:
-        hits = np.flatnonzero(trajectory.error <= threshold)
-        result[threshold] = int(trajectory.iteration[hits[0]]) if hits.size else None
-    return result
+    return {threshold: trajectory.first_at_or_below(threshold) for threshold in thresholds}
 
 
 # --- 3. why they differ --------------------------------------------------------------------

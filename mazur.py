@@ -302,6 +302,11 @@ class Trajectory:
             raise KeyError(f"iteration {n} was not recorded")
         return r
 
+    def first_at_or_below(self, level: float) -> int | None:
+        """The first recorded iteration whose error is at or below level, or None."""
+        hits = np.flatnonzero(self.error <= level)
+        return int(self.iteration[hits[0]]) if hits.size else None
+
     @property
     def nbytes(self) -> int:
         """Memory held by the recorded arrays (several fields are views of one array)."""

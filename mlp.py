@@ -32,7 +32,6 @@ examples:
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import math
 import os
@@ -287,7 +286,6 @@ class History:
     train_mse: list[float] = field(default_factory=list)
     validation_mse: list[float] = field(default_factory=list)  # NaN without validation data
     seconds: list[float] = field(default_factory=list)  # wall-clock since training started
-    train_seconds: list[float] = field(default_factory=list)  # of that, in training steps (no evaluation)
     stopped: str = "epochs"  # "target": the target validation MSE was reached
 
     @property
@@ -311,7 +309,7 @@ def train(net: Network, X, y, optimizer, *, epochs: int, batch_size: int, loss="
         raise ValueError(f"batch_size must be between 1 and {len(X)}, not {batch_size}")
     trainer, rng, history = Trainer(net, optimizer, loss, order), np.random.default_rng(rng), History()
     X_val, y_val = validation if validation is not None else (None, None)
-    start, stepping = time.perf_counter(), 0.0
+    start = time.perf_counter()
 
     def record(epoch: int) -> bool:
         """Record the epoch; True when the target is reached."""
@@ -321,7 +319,6 @@ def train(net: Network, X, y, optimizer, *, epochs: int, batch_size: int, loss="
         val_mse = mse(net, X_val, y_val) if X_val is not None else math.nan
         history.epoch.append(epoch), history.train_mse.append(train_mse)
         history.validation_mse.append(val_mse), history.seconds.append(time.perf_counter() - start)
-        history.train_seconds.append(stepping)
         if on_epoch is not None:
             on_epoch(epoch, net, history)
         return target_mse is not None and val_mse <= target_mse
@@ -331,7 +328,6 @@ def train(net: Network, X, y, optimizer, *, epochs: int, batch_size: int, loss="
         for epoch in range(1, epochs + 1):
             if done:
                 break
-            began = time.perf_counter()
             if shuffle:
                 order_ = rng.permutation(len(X))
                 X_epoch, y_epoch = X[order_], y[order_]
@@ -339,7 +335,6 @@ def train(net: Network, X, y, optimizer, *, epochs: int, batch_size: int, loss="
                 X_epoch, y_epoch = X, y
             for i in range(0, len(X), batch_size):
                 trainer.step(X_epoch[i : i + batch_size], y_epoch[i : i + batch_size])
-            stepping += time.perf_counter() - began
             done = record(epoch)
     history.stopped = "target" if done else "epochs"
     return history
@@ -507,10 +502,10 @@ def main(argv=None) -> int:
     if args.plot:
         fig = plot_history(history, f"{args.dataset}: {'-'.join(map(str, sizes))} {args.activation}, "
                            f"{args.optimizer} η = {learning_rate:g}, batch {args.batch_size}", target)  # fmt: skip
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=plot_format, metadata={"Software": None} if plot_format == "png" else None)
+        import plotting  # matplotlib, only when a plot is asked for
+
         try:
-            cli.atomic_write(args.plot, buffer.getvalue())
+            cli.atomic_write(args.plot, plotting.render(fig, plot_format))  # no dates or versions in the file
         except OSError as exc:
             return cli.fail(PROG, f"cannot write {args.plot}: {exc.strerror or exc}")
     if args.json:

@@ -34,7 +34,7 @@ def simple_convergence(sequential, parallel):
     ax.axhline(THRESHOLD, color="grey", linestyle="-.", linewidth=1, label=f"E = {THRESHOLD:g}")
     notes = []
     for t in (sequential, parallel):
-        n = plotting.first_at_or_below(t, THRESHOLD)
+        n = t.first_at_or_below(THRESHOLD)
         first = "first" if plotting.recording_step(t) == 1 else "first recorded"
         if n is None:
             notes.append(f"{t.method}: not at or below {THRESHOLD:g} within {t.iterations:,} updates")

@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import matplotlib
-import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, NullLocator
@@ -216,12 +215,6 @@ def difference_axis(ax) -> None:
 def after_start(t: mazur.Trajectory):
     """The rows from iteration 1 on, for a log-scaled iteration axis."""
     return t.iteration > 0
-
-
-def first_at_or_below(t: mazur.Trajectory, level: float):
-    """The first recorded iteration whose error is at or below level, or None."""
-    hits = np.flatnonzero(t.error <= level)
-    return int(t.iteration[hits[0]]) if hits.size else None
 
 
 # --- saving and showing -------------------------------------------------------------------
