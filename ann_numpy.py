@@ -17,26 +17,23 @@ examples:
 
 import sys
 
-import cli
-import mazur
+from backprop import training, training_cli
+from backprop.worked_example import LEARNING_RATE
 
 
-def sequential_update(net: mazur.Network) -> None:
-    """Output layer first; the hidden layer's delta then sees the new W2."""
-    net.output_layer_gradient()  # delta_o = (out_o − t) ⊙ out_o ⊙ (1 − out_o), dE_dW2 = delta_o out_hᵀ
-    net.update_output_layer()  # W2 ← W2 − η dE_dW2
-    net.hidden_layer_gradient()  # delta_h = (W2ᵀ delta_o) ⊙ out_h ⊙ (1 − out_h), W2 already updated
-    net.update_hidden_layer()  # W1 ← W1 − η delta_h xᵀ
+def train(iterations: int = 1, learning_rate: float = LEARNING_RATE, **options) -> training.Trajectory:
+    """Train with sequential updates: the output layer's gradient and update first, then the hidden
+    layer's delta with the updated W2 (backprop/engine.py, sequential_update; ann_numpy_original.py
+    takes the other order).
 
-
-def train(iterations: int = 1, learning_rate: float = mazur.LEARNING_RATE, **options) -> mazur.Trajectory:
-    """Train with sequential updates; options are those of mazur.run (biases, loss,
-    w1, w2, b1, b2, record_every, checkpoints, on_record)."""
-    return mazur.run(sequential_update, "sequential", iterations, learning_rate, **options)
+    Options are those of training.train: biases, loss, w1, w2, b1, b2, record_every,
+    checkpoints, on_record.
+    """
+    return training.train("sequential", iterations, learning_rate, **options)
 
 
 def main(argv=None) -> int:
-    return cli.training_main(train, "sequential", "ann_numpy.py", __doc__, argv)
+    return training_cli.training_main(train, "sequential", "ann_numpy.py", __doc__, argv)
 
 
 if __name__ == "__main__":

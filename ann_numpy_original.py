@@ -16,26 +16,22 @@ examples:
 
 import sys
 
-import cli
-import mazur
+from backprop import training, training_cli
+from backprop.worked_example import LEARNING_RATE
 
 
-def parallel_update(net: mazur.Network) -> None:
-    """Both gradients at the current weights, then both updates."""
-    net.output_layer_gradient()  # delta_o = (out_o − t) ⊙ out_o ⊙ (1 − out_o), dE_dW2 = delta_o out_hᵀ
-    net.hidden_layer_gradient()  # delta_h = (W2ᵀ delta_o) ⊙ out_h ⊙ (1 − out_h), W2 not yet updated
-    net.update_output_layer()  # W2 ← W2 − η dE_dW2
-    net.update_hidden_layer()  # W1 ← W1 − η dE_dW1
+def train(iterations: int = 1, learning_rate: float = LEARNING_RATE, **options) -> training.Trajectory:
+    """Train with parallel updates: both layers' gradients at the current weights, then both updates
+    (backprop/engine.py, parallel_update; ann_numpy.py takes the other order).
 
-
-def train(iterations: int = 1, learning_rate: float = mazur.LEARNING_RATE, **options) -> mazur.Trajectory:
-    """Train with parallel updates; options are those of mazur.run (biases, loss,
-    w1, w2, b1, b2, record_every, checkpoints, on_record)."""
-    return mazur.run(parallel_update, "parallel", iterations, learning_rate, **options)
+    Options are those of training.train: biases, loss, w1, w2, b1, b2, record_every,
+    checkpoints, on_record.
+    """
+    return training.train("parallel", iterations, learning_rate, **options)
 
 
 def main(argv=None) -> int:
-    return cli.training_main(train, "parallel", "ann_numpy_original.py", __doc__, argv)
+    return training_cli.training_main(train, "parallel", "ann_numpy_original.py", __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -21,22 +21,12 @@ import io
 import json
 import sys
 
-import ann_numpy
-import ann_numpy_original
-import cli
-import mazur
+from backprop import cli, files, training
+from backprop.training import COUNTING
+from backprop.worked_example import LEARNING_RATE, TARGET
 
 PROG = "convergence_test.py"
-DEFAULT_COUNTS = (0, 1, 2, 5, 10, 100, 1000, 10000)
 BLOCK = "convergence-tables"
-
-
-def counts_list(text: str) -> list[int]:
-    """'1,2,5' -> [1, 2, 5]: whole numbers from 0 to the training cap, sorted, without repeats."""
-    parts = [p.strip() for p in text.split(",")]
-    if not all(parts):
-        raise cli.argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of counts")
-    return sorted({cli.iteration_count(p) for p in parts})
 
 
 def build_rows(counts) -> list[dict]:
@@ -47,8 +37,7 @@ def build_rows(counts) -> list[dict]:
     counts = sorted(set(counts))
     n = counts[-1]
     trajectories = {
-        "sequential": ann_numpy.train(n, record_every=0, checkpoints=counts),
-        "parallel": ann_numpy_original.train(n, record_every=0, checkpoints=counts),
+        order: training.train(order, n, record_every=0, checkpoints=counts) for order in ("sequential", "parallel")
     }
     rows = []
     for k in counts:
@@ -98,18 +87,18 @@ def csv_text(rows) -> str:
     for row in rows:
         writer.writerow(
             [row["iteration"], *row["sequential"]["prediction"], *row["parallel"]["prediction"],
-             *mazur.TARGET.tolist(), row["sequential"]["error"], row["parallel"]["error"], row["difference"]]
+             *TARGET.tolist(), row["sequential"]["error"], row["parallel"]["error"], row["difference"]]
         )  # fmt: skip
     return out.getvalue()
 
 
 def json_text(rows) -> str:
     document = {
-        "counting": mazur.COUNTING,
-        "learning_rate": mazur.LEARNING_RATE,
+        "counting": COUNTING,
+        "learning_rate": LEARNING_RATE,
         "biases": "fixed",
         "loss": "half-sse",
-        "target": mazur.TARGET.tolist(),
+        "target": TARGET.tolist(),
         "rows": rows,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -118,7 +107,7 @@ def json_text(rows) -> str:
 def main(argv=None) -> int:
     parser = cli.ArgumentParser(PROG, __doc__)
     parser.add_argument(
-        "--counts", type=counts_list, default=list(DEFAULT_COUNTS), metavar="N,N,...",
+        "--counts", type=cli.counts_list, default=list(cli.DEFAULT_COUNTS), metavar="N,N,...",
         help="iteration counts, comma-separated (default 0,1,2,5,10,100,1000,10000)",
     )  # fmt: skip
     parser.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown", help="output format")
@@ -132,7 +121,7 @@ def main(argv=None) -> int:
     rows = build_rows(args.counts)
     text = {"markdown": markdown, "csv": csv_text, "json": json_text}[args.format](rows)
     if args.update or args.check:
-        return cli.update_or_check_block(PROG, args.update or args.check, BLOCK, text, check=bool(args.check))
+        return files.update_or_check_block(PROG, args.update or args.check, BLOCK, text, check=bool(args.check))
     sys.stdout.write(text)
     return 0
 

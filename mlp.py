@@ -1,23 +1,8 @@
-"""A fully connected network of any depth, trained by hand-written backpropagation.
+"""Train a fully connected network of any depth with hand-written backpropagation.
 
-The 2-2-2 worked example (mazur.py) carried to any layer sizes, mini-batches and
-real data. Shapes: rows are samples, so a batch X is (m, n_in); the weight matrix of
-layer l is (fan_in, fan_out) = (sizes[l], sizes[l + 1]) and its bias is (fan_out,),
-as in scikit-learn. Layer l takes activations[l] to activations[l + 1]:
-
-    zs[l] = activations[l] @ weights[l] + biases[l],   activations[l + 1] = f(zs[l])
-
-Backpropagation, with delta = ∂E/∂zs[l] (m, fan_out):
-
-    delta (last layer) = ∂E/∂y ⊙ f'   (∂E/∂y = y − t for ½Σ(t − y)², (y − t)/m for the halved mean)
-    nabla_w[l] = activations[l]ᵀ delta,   nabla_b[l] = Σ_rows delta
-    delta (layer l − 1) = (delta @ weights[l]ᵀ) ⊙ f'(zs[l − 1])
-
-Every derivative is taken from the activation, not from z (derivative_from_output).
-forward() computes, backward() returns the gradients, and an optimizer's update()
-applies them (optimizers.py); the data sets live in datasets.py. For speed, the bias
-rides along as the last row of its weight matrix, fed by a constant input 1
-(Workspace), and every weight and bias lives in one flat array (Network.params).
+The 2-2-2 worked example carried to any layer sizes, mini-batches and real data: the
+engine is backprop/layered.py (shapes and formulas in its docstring), the optimizers
+backprop/optimizers.py, the data sets backprop/datasets.py.
 
 Counting: epoch N is the state after N passes over the training data; epoch 0 is the
 initial weights.
@@ -29,318 +14,16 @@ examples:
   python mlp.py --dataset diabetes --json         # needs scikit-learn (its bundled data, no download)
 """
 
-from __future__ import annotations
-
 import argparse
 import json
 import math
 import os
 import sys
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 import numpy as np
 
-import cli
-import datasets
-import optimizers
-
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
-OUTPUT_ACTIVATIONS = ("linear", "sigmoid")
-INITS = ("glorot", "he", "uniform")
-ORDERS = ("parallel", "sequential")
-LOSSES = {
-    "half-sse": "E = ½ Σ_rows Σ_outputs (t − y)², summed over the batch (the tutorials')",
-    "half-mse": "E = (1/2m) Σ_rows Σ_outputs (t − y)², averaged over the m rows of a batch (scikit-learn's)",
-}
-
-
-# --- activations ------------------------------------------------------------------------------
-
-# On 32-row batches a NumPy call costs about a microsecond whatever it computes, so the
-# step is written as few calls as possible, into preallocated arrays, with constants as
-# 0-d arrays (NumPy converts a Python float on every call).
-ONE, TWO, MINUS_TWO, ZERO = np.array(1.0), np.array(2.0), np.array(-2.0), np.array(0.0)
-
-
-def activate(name: str, z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """a = f(z) into out; z is scratch space and may be out itself."""
-    if name == "tanh":  # tanh(z) = 2 / (1 + e^(−2z)) − 1: np.exp costs less than half of np.tanh here
-        np.multiply(z, MINUS_TWO, out=z)
-        np.exp(z, out=z)
-        np.add(z, ONE, out=z)
-        np.divide(TWO, z, out=z)
-        return np.subtract(z, ONE, out=out)
-    if name == "sigmoid":
-        np.negative(z, out=z)
-        np.exp(z, out=z)
-        np.add(z, ONE, out=z)
-        return np.reciprocal(z, out=out)  # σ(z) = 1 / (1 + e^(−z))
-    if name == "relu":
-        return np.maximum(z, ZERO, out=out)
-    if out is not z:  # linear: a = z
-        np.copyto(out, z)
-    return out
-
-
-def derivative_from_output(name: str, a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """f'(z) written in terms of the activation a = f(z), into out."""
-    if name == "tanh":
-        np.multiply(a, a, out=out)
-        return np.subtract(ONE, out, out=out)  # 1 − a²
-    if name == "sigmoid":
-        np.subtract(ONE, a, out=out)
-        return np.multiply(out, a, out=out)  # a (1 − a)
-    if name == "relu":
-        return np.greater(a, ZERO, out=out)  # 1 where z > 0, else 0
-    out[...] = 1.0  # linear
-    return out
-
-
-# --- the network --------------------------------------------------------------------------------
-
-
-class Network:
-    """Layer sizes, activations, and all weights and biases in one flat array `params`.
-
-    weights[l] (sizes[l], sizes[l + 1]) and biases[l] (sizes[l + 1],) are views of
-    params; layer l's weights and bias sit together in params[parts[l]] as the matrix
-    param_blocks[l] = [W; b] (the bias is the last row), so that an optimizer can
-    update everything, or one layer, in one go.
-    train_biases=False keeps the biases at their initial values (the worked example's
-    fixed 0.35 and 0.60; Trask's nets use 0, that is, no bias).
-    """
-
-    def __init__(self, sizes, activation="tanh", output="linear", *, init="glorot", rng=None,
-                 train_biases=True, weights=None, biases=None):  # fmt: skip
-        self.sizes = [int(s) for s in sizes]
-        if len(self.sizes) < 2 or min(self.sizes) < 1:
-            raise ValueError(f"layer sizes must be at least two whole numbers >= 1, not {sizes!r}")
-        if activation not in HIDDEN_ACTIVATIONS:
-            raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(HIDDEN_ACTIVATIONS)}")
-        if output not in OUTPUT_ACTIVATIONS:
-            raise ValueError(f"unknown output {output!r}; choose one of {', '.join(OUTPUT_ACTIVATIONS)}")
-        if init not in INITS:
-            raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
-        self.activation, self.output, self.init, self.train_biases = activation, output, init, train_biases
-        self.activations_of_layers = [activation] * (len(self.sizes) - 2) + [output]
-        ends = np.cumsum([0] + [(i + 1) * o for i, o in zip(self.sizes, self.sizes[1:], strict=False)])
-        self.parts = [slice(int(a), int(b)) for a, b in zip(ends, ends[1:], strict=False)]
-        self.params = np.zeros(ends[-1])
-        self.param_blocks = self.blocks(self.params)  # [W; b] of each layer
-        self.weights, self.biases = self.views(self.params)
-        rng = np.random.default_rng(rng)
-        for w, b in zip(self.weights, self.biases, strict=True):
-            fan_in, fan_out = w.shape
-            if init == "glorot":  # Glorot and Bengio (2010), uniform; biases 0
-                limit = math.sqrt(6.0 / (fan_in + fan_out))
-                w[...] = rng.uniform(-limit, limit, w.shape)
-            elif init == "he":  # He et al. (2015), normal; biases 0
-                w[...] = rng.normal(0.0, math.sqrt(2.0 / fan_in), w.shape)
-            else:  # uniform(−1, 1), weights and biases
-                w[...] = rng.uniform(-1.0, 1.0, w.shape)
-                b[...] = rng.uniform(-1.0, 1.0, b.shape)
-        for given, mine in ((weights, self.weights), (biases, self.biases)):
-            if given is not None:
-                for g, m in zip(given, mine, strict=True):
-                    m[...] = g  # broadcasts: a bias may be one number for the whole layer
-
-    def blocks(self, flat: np.ndarray) -> list[np.ndarray]:
-        """Layer l's part of a flat array laid out like params, as a (fan_in + 1, fan_out) matrix [W; b]."""
-        shapes = zip(self.parts, self.sizes, self.sizes[1:], strict=False)
-        return [flat[part].reshape(fan_in + 1, fan_out) for part, fan_in, fan_out in shapes]
-
-    def views(self, flat: np.ndarray):
-        """(weights, biases): lists of views of a flat array laid out like params."""
-        blocks = self.blocks(flat)
-        return [block[:-1] for block in blocks], [block[-1] for block in blocks]
-
-    def describe(self) -> str:
-        bias = "biases trained" if self.train_biases else "biases fixed"
-        return f"{'-'.join(map(str, self.sizes))}, {self.activation} hidden, {self.output} output, {bias}"
-
-
-class Workspace:
-    """The arrays of one forward and backward pass over a batch of m rows, allocated once.
-
-    Bias as a weight: layer l's input is stored as [a | 1], a column of ones appended,
-    so that zs[l] = [a | 1] @ [W; b] = a W + b is one product, and its gradient
-    [a | 1]ᵀ delta = [aᵀ delta; Σ_rows delta] = [∂E/∂W; ∂E/∂b] is another.
-    activations[l] are views of those inputs (without the ones); the last is y.
-    """
-
-    def __init__(self, sizes, m: int):
-        self.inputs = [np.ones((m, n + 1)) for n in sizes[:-1]]  # [a | 1] of each layer
-        self.zs = [np.empty((m, n)) for n in sizes[1:]]
-        self.activations = [x[:, :-1] for x in self.inputs] + [self.zs[-1]]  # y = f(zs[-1]) over zs[-1]
-        self.deltas = [np.empty((m, n)) for n in sizes[1:]]  # ∂E/∂zs[l]
-        self.fprime = [np.empty((m, n)) for n in sizes[1:]]  # f'(zs[l])
-
-
-def forward(net: Network, X: np.ndarray, ws: Workspace | None = None) -> Workspace:
-    """The forward pass; ws.activations = [X, f(X W0 + b0), ...], the last one the prediction y."""
-    ws = ws or Workspace(net.sizes, len(X))
-    np.copyto(ws.activations[0], X)
-    for l, (block, name) in enumerate(zip(net.param_blocks, net.activations_of_layers, strict=True)):  # noqa: E741
-        z = np.dot(ws.inputs[l], block, out=ws.zs[l])  # zs[l] = [a | 1] @ [W; b] = activations[l] W + b
-        activate(name, z, out=ws.activations[l + 1])  # activations[l + 1] = f(zs[l])
-    return ws
-
-
-def predict(net: Network, X: np.ndarray) -> np.ndarray:
-    return forward(net, X).activations[-1]
-
-
-def mse(net: Network, X: np.ndarray, y: np.ndarray) -> float:
-    """The plain mean squared error over every row and output, the metric every report uses."""
-    return float(np.mean((predict(net, X) - y) ** 2))
-
-
-def backward_layers(net: Network, ws: Workspace, t, loss, nabla_blocks) -> Iterator[int]:
-    """Backpropagation from the last layer down, writing [∂E/∂W; ∂E/∂b] into nabla_blocks.
-
-    Yields l after writing layer l's gradient. The delta of layer l − 1 is computed
-    only when the caller asks for the next layer, from weights[l] as they are then:
-    unchanged if the caller waits (parallel order), already updated if the caller
-    has just updated layer l (sequential order).
-    """
-    last = len(net.sizes) - 2
-    y, delta = ws.activations[-1], ws.deltas[last]
-    np.subtract(y, t, out=delta)  # ∂E/∂y = y − t for E = ½ Σ (t − y)²
-    if loss == "half-mse":
-        np.multiply(delta, np.array(1.0 / len(t)), out=delta)  # ∂E/∂y = (y − t) / m for E = (1/2m) Σ (t − y)²
-    if net.output != "linear":
-        delta *= derivative_from_output(net.output, y, ws.fprime[last])  # delta = ∂E/∂y ⊙ f'
-    for l in range(last, -1, -1):  # noqa: E741 (l is the layer, as in the formulas)
-        np.dot(ws.inputs[l].T, ws.deltas[l], out=nabla_blocks[l])  # [∂E/∂W; ∂E/∂b] = [a | 1]ᵀ delta
-        if not net.train_biases:
-            nabla_blocks[l][-1] = 0.0  # a fixed bias gets no gradient, so no optimizer moves it
-        yield l
-        if l > 0:
-            delta = np.dot(ws.deltas[l], net.weights[l].T, out=ws.deltas[l - 1])  # delta (layer l − 1) =
-            delta *= derivative_from_output(net.activation, ws.activations[l], ws.fprime[l - 1])  # (delta Wᵀ) ⊙ f'
-
-
-def backward(net: Network, ws: Workspace, t, loss="half-mse", nabla=None) -> np.ndarray:
-    """∇E at the current weights, as a flat array laid out like net.params (see Network.views)."""
-    nabla = np.zeros_like(net.params) if nabla is None else nabla
-    for _ in backward_layers(net, ws, t, loss, net.blocks(nabla)):
-        pass
-    return nabla
-
-
-def check_loss_and_order(loss: str, order: str) -> None:
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
-    if order not in ORDERS:
-        raise ValueError(f"unknown order {order!r}; choose one of {', '.join(ORDERS)}")
-
-
-class Trainer:
-    """One training step on a batch, with the gradient and workspace arrays kept between steps."""
-
-    def __init__(self, net: Network, optimizer, loss="half-mse", order="parallel"):
-        check_loss_and_order(loss, order)
-        self.net, self.optimizer, self.loss, self.order = net, optimizer, loss, order
-        self.nabla = np.zeros_like(net.params)
-        self.nabla_blocks = net.blocks(self.nabla)
-        self.workspaces = {}  # batch size -> Workspace
-
-    def step(self, X: np.ndarray, t: np.ndarray) -> None:
-        net, optimizer, theta, nabla = self.net, self.optimizer, self.net.params, self.nabla
-        ws = self.workspaces.get(len(X))
-        if ws is None:
-            ws = self.workspaces[len(X)] = Workspace(net.sizes, len(X))
-        forward(net, X, ws)
-        optimizer.begin_step()
-        layers = backward_layers(net, ws, t, self.loss, self.nabla_blocks)
-        if self.order == "parallel":  # every gradient at the current weights, then every update
-            for _ in layers:
-                pass
-            optimizer.update(theta, nabla)
-        else:  # sequential: update each layer as soon as its gradient is known, so that
-            for l in layers:  # noqa: E741 (the delta below it is taken with the updated weights)
-                optimizer.update(theta, nabla, net.parts[l])
-
-
-# --- training -------------------------------------------------------------------------------------
-
-
-class TrainingDiverged(ArithmeticError):
-    """The training MSE turned NaN or infinite in .epoch."""
-
-    def __init__(self, epoch: int, learning_rate: float):
-        self.epoch = epoch
-        super().__init__(
-            f"training diverged in epoch {epoch}: the training MSE is not finite "
-            f"(learning rate {learning_rate:g}); try a smaller learning rate"
-        )
-
-
-@dataclass
-class History:
-    """The learning curve: one entry per recorded epoch (epoch 0 = initial weights)."""
-
-    epoch: list[int] = field(default_factory=list)
-    train_mse: list[float] = field(default_factory=list)
-    validation_mse: list[float] = field(default_factory=list)  # NaN without validation data
-    seconds: list[float] = field(default_factory=list)  # wall-clock since training started
-    stopped: str = "epochs"  # "target": the target validation MSE was reached
-
-    @property
-    def epochs(self) -> int:
-        return self.epoch[-1]
-
-
-def train(net: Network, X, y, optimizer, *, epochs: int, batch_size: int, loss="half-mse", order="parallel",
-          rng=None, shuffle=True, validation=None, target_mse=None,
-          on_epoch: Callable[[int, Network, History], None] | None = None) -> History:  # fmt: skip
-    """Mini-batch training for up to `epochs` passes over (X, y).
-
-    Each epoch visits the rows in a new order from rng (a seed or Generator), or,
-    with shuffle=False, in the order given; batches are consecutive slices of batch_size rows,
-    the last one possibly shorter. After each epoch the train and validation MSE are
-    recorded; training stops once the validation MSE is at most target_mse. Raises
-    TrainingDiverged when the training MSE is not finite.
-    """
-    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float).reshape(len(X), -1)
-    if not 1 <= batch_size <= len(X):
-        raise ValueError(f"batch_size must be between 1 and {len(X)}, not {batch_size}")
-    trainer, rng, history = Trainer(net, optimizer, loss, order), np.random.default_rng(rng), History()
-    X_val, y_val = validation if validation is not None else (None, None)
-    start = time.perf_counter()
-
-    def record(epoch: int) -> bool:
-        """Record the epoch; True when the target is reached."""
-        train_mse = mse(net, X, y)
-        if not math.isfinite(train_mse):
-            raise TrainingDiverged(epoch, optimizer.learning_rate)
-        val_mse = mse(net, X_val, y_val) if X_val is not None else math.nan
-        history.epoch.append(epoch), history.train_mse.append(train_mse)
-        history.validation_mse.append(val_mse), history.seconds.append(time.perf_counter() - start)
-        if on_epoch is not None:
-            on_epoch(epoch, net, history)
-        return target_mse is not None and val_mse <= target_mse
-
-    with np.errstate(all="ignore"):  # overflow shows up as a non-finite MSE, reported once
-        done = record(0)
-        for epoch in range(1, epochs + 1):
-            if done:
-                break
-            if shuffle:
-                order_ = rng.permutation(len(X))
-                X_epoch, y_epoch = X[order_], y[order_]
-            else:
-                X_epoch, y_epoch = X, y
-            for i in range(0, len(X), batch_size):
-                trainer.step(X_epoch[i : i + batch_size], y_epoch[i : i + batch_size])
-            done = record(epoch)
-    history.stopped = "target" if done else "epochs"
-    return history
-
-
-# --- the command line -----------------------------------------------------------------------------
+from backprop import cli, datasets, files, layered, optimizers
+from backprop.training import TrainingDiverged
 
 PROG = "mlp.py"
 DEFAULTS = {  # data set: layer sizes, epoch limit, target test MSE (0: none)
@@ -371,17 +54,6 @@ def layer_sizes(text: str) -> list[int]:
     return sizes
 
 
-def non_negative_real(text: str) -> float:
-    """--target-mse: a finite number >= 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"{text} is not a finite number >= 0")
-    return value
-
-
 def parser() -> cli.ArgumentParser:
     p = cli.ArgumentParser(PROG, __doc__)
     add = p.add_argument
@@ -389,9 +61,9 @@ def parser() -> cli.ArgumentParser:
         help="function: the seed task (default); diabetes: scikit-learn's bundled data (needs scikit-learn)")
     add("--layers", type=layer_sizes, metavar="SIZES",
         help="layer sizes from inputs to outputs (default 3,32,16,1 for function, 10,16,1 for diabetes)")
-    add("--activation", choices=HIDDEN_ACTIVATIONS, default="tanh", help="hidden activation (default tanh)")
-    add("--output", choices=OUTPUT_ACTIVATIONS, default="linear", help="output activation (default linear)")
-    add("--init", choices=INITS, default="glorot",
+    add("--activation", choices=layered.HIDDEN_ACTIVATIONS, default="tanh", help="hidden activation (default tanh)")
+    add("--output", choices=layered.OUTPUT_ACTIVATIONS, default="linear", help="output activation (default linear)")
+    add("--init", choices=layered.INITS, default="glorot",
         help="initial weights: glorot (uniform, default) or he (normal), biases 0; uniform: U(−1, 1) for all")
     add("--fixed-biases", action="store_true", help="keep the biases at their initial values (not trained)")
     add("--optimizer", choices=tuple(optimizers.OPTIMIZERS), default="adam", help="sgd or adam (default adam)")
@@ -401,12 +73,12 @@ def parser() -> cli.ArgumentParser:
         help="rows per mini-batch, from 1 to the number of training rows (default 32)")
     add("--epochs", type=lambda s: cli.whole_number(s, 0, MAX_EPOCHS), metavar="N",
         help="most passes over the training data (default 1000 for function, 200 for diabetes)")
-    add("--target-mse", type=non_negative_real, metavar="MSE",
+    add("--target-mse", type=cli.non_negative_real, metavar="MSE",
         help="stop once the test MSE is at most this; 0 trains every epoch (default 1e-4 for function, 0 for "
              "diabetes)")
-    add("--loss", choices=tuple(LOSSES), default="half-mse",
+    add("--loss", choices=tuple(layered.LOSSES), default="half-mse",
         help="half-mse: ½ × mean over the batch's rows (scikit-learn's, default); half-sse: ½ × sum (the tutorials')")
-    add("--order", choices=ORDERS, default="parallel",
+    add("--order", choices=layered.ORDERS, default="parallel",
         help="parallel: all gradients, then all updates (gradient descent, default); sequential: last layer "
              "first, each lower delta taken with the updated weights above")
     add("--seed", type=lambda s: cli.whole_number(s, 0, 2**32 - 1), default=0,
@@ -415,27 +87,6 @@ def parser() -> cli.ArgumentParser:
     add("--quiet", action="store_true", help="no progress lines on stderr")
     add("--plot", metavar="PATH", help="also save the learning curves (MSE per epoch, log scale) as .png, .svg or .pdf")
     return p  # fmt: skip
-
-
-def plot_history(history: History, title: str, target_mse: float):
-    """A Figure of the train and test MSE per epoch on a log scale."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(7, 4.5))
-    ax = fig.add_subplot()
-    ax.semilogy(history.epoch, history.train_mse, "-", color="#0072B2", label="train MSE")
-    ax.semilogy(history.epoch, history.validation_mse, "--", color="#D55E00", label="test MSE")
-    if target_mse:
-        ax.axhline(target_mse, color="grey", linestyle=":", label=f"target {target_mse:g}")
-    ax.set(xlabel="epoch (passes over the training data; 0 = initial weights)", ylabel="mean squared error",
-           title=title)  # fmt: skip
-    ax.legend()
-    ax.grid(True, which="both", alpha=0.3)
-    fig.tight_layout()
-    return fig
 
 
 def main(argv=None) -> int:
@@ -464,7 +115,7 @@ def main(argv=None) -> int:
         p.error(f"argument --batch-size: {args.batch_size} is more than the {len(data.X_train):,} training rows")
 
     seeds = np.random.SeedSequence(args.seed).spawn(2)  # initial weights, batch order
-    net = Network(sizes, args.activation, args.output, init=args.init, rng=np.random.default_rng(seeds[0]),
+    net = layered.Network(sizes, args.activation, args.output, init=args.init, rng=np.random.default_rng(seeds[0]),
                   train_biases=not args.fixed_biases)  # fmt: skip
     optimizer = optimizers.make_optimizer(args.optimizer, net.params.size, learning_rate)
     scale = data.y_scale**2  # MSE in the data's own units
@@ -472,7 +123,7 @@ def main(argv=None) -> int:
         "data": data.description,
         "network": f"{net.describe()}, {args.init} init (seed {args.seed})",
         "training": f"{args.optimizer}, learning rate {learning_rate:g}, batch {args.batch_size}, loss {args.loss}: "
-        f"{LOSSES[args.loss]}, {args.order} order, up to {epochs:,} epochs"
+        f"{layered.LOSSES[args.loss]}, {args.order} order, up to {epochs:,} epochs"
         + (f", stopping at test MSE ≤ {target:g}" if target else ""),
     }
 
@@ -482,7 +133,7 @@ def main(argv=None) -> int:
               file=sys.stderr, flush=True)  # fmt: skip
 
     try:
-        history = train(
+        history = layered.train(
             net, data.X_train, data.y_train, optimizer, epochs=epochs, batch_size=args.batch_size, loss=args.loss,
             order=args.order, rng=np.random.default_rng(seeds[1]), validation=(data.X_test, data.y_test),
             target_mse=(target / scale) if target else None, on_epoch=None if args.quiet else progress,
@@ -500,12 +151,12 @@ def main(argv=None) -> int:
     else:
         outcome = f"trained {n:,} epochs in {seconds:.2f} s"
     if args.plot:
-        fig = plot_history(history, f"{args.dataset}: {'-'.join(map(str, sizes))} {args.activation}, "
-                           f"{args.optimizer} η = {learning_rate:g}, batch {args.batch_size}", target)  # fmt: skip
-        import plotting  # matplotlib, only when a plot is asked for
+        from backprop import plotting  # matplotlib, only when a plot is asked for
 
+        fig = plotting.learning_curves(history, f"{args.dataset}: {'-'.join(map(str, sizes))} {args.activation}, "
+                           f"{args.optimizer} η = {learning_rate:g}, batch {args.batch_size}", target)  # fmt: skip
         try:
-            cli.atomic_write(args.plot, plotting.render(fig, plot_format))  # no dates or versions in the file
+            files.atomic_write(args.plot, plotting.render(fig, plot_format))  # no dates or versions in the file
         except OSError as exc:
             return cli.fail(PROG, f"cannot write {args.plot}: {exc.strerror or exc}")
     if args.json:

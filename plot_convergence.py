@@ -17,7 +17,7 @@ examples:
 
 import sys
 
-import plotting
+from backprop import plotting
 
 PROG = "plot_convergence.py"
 THRESHOLD = 1e-3  # the error level whose first crossing simple_convergence marks

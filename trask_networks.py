@@ -1,4 +1,4 @@
-"""Andrew Trask's two classic from-scratch nets ("A Neural Network in 11 lines of Python", 2015) on mlp.py.
+"""Andrew Trask's two classic from-scratch nets ("A Neural Network in 11 lines of Python", 2015) on backprop/layered.py.
 
 Both learn from four rows X = [[0,0,1], [0,1,1], [1,0,1], [1,1,1]] with sigmoid
 neurons, no biases (the third input, always 1, plays that part), full-batch
@@ -26,9 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import cli
-import mlp
-import optimizers
+from backprop import cli, layered, optimizers
 
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
 NETS = {  # name: (hidden layer sizes, targets, updates)
@@ -43,7 +41,7 @@ class Run:
     errors: list[tuple[int, float]]  # (j, mean |t − y| after j updates) for j = 0, 10,000, ...
     output_before_last: np.ndarray  # after N − 1 updates: what the post prints
     output: np.ndarray  # after all N updates
-    network: mlp.Network
+    network: layered.Network
 
 
 def initial_weights(sizes, seed: int) -> list[np.ndarray]:
@@ -58,18 +56,18 @@ def train(name: str, seed: int = 1, updates: int | None = None) -> Run:
     updates = default_updates if updates is None else updates
     sizes = [X.shape[1], *hidden, 1]
     weights = initial_weights(sizes, seed)
-    net = mlp.Network(sizes, "sigmoid", "sigmoid", train_biases=False, weights=weights, biases=[0.0] * len(weights))
+    net = layered.Network(sizes, "sigmoid", "sigmoid", train_biases=False, weights=weights, biases=[0.0] * len(weights))
     # Trask's syn += l.T · (error ⊙ σ') is W ← W − 1 · ∂E/∂W for E = ½ Σ (t − y)²: plain SGD, η = 1.
-    trainer = mlp.Trainer(net, optimizers.SGD(net.params.size, 1.0), loss="half-sse", order="parallel")
-    errors, before_last = [], mlp.predict(net, X).copy()
+    trainer = layered.Trainer(net, optimizers.SGD(net.params.size, 1.0), loss="half-sse", order="parallel")
+    errors, before_last = [], layered.predict(net, X).copy()
     for j in range(updates):
         if j % PRINT_EVERY == 0 or j == updates - 1:
-            y = mlp.predict(net, X)
+            y = layered.predict(net, X)
             if j % PRINT_EVERY == 0:
                 errors.append((j, float(np.mean(np.abs(t - y)))))
             before_last = y.copy()
         trainer.step(X, t)
-    return Run(errors, before_last, mlp.predict(net, X), net)
+    return Run(errors, before_last, layered.predict(net, X), net)
 
 
 def column(a: np.ndarray) -> str:

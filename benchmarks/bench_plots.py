@@ -8,8 +8,8 @@ that import the plot scripts' module and train both methods, but draw nothing.
 Each side is timed --repeat times, one process after the other, the sides
 interleaved; the best total counts. Goal (issue 4): scripts / baseline under 2.
 
-    python benchmarks/bench_plots.py
-    python benchmarks/bench_plots.py --repeat 10 --iterations 20000
+    python -m benchmarks.bench_plots            # from the project's root
+    python -m benchmarks.bench_plots --repeat 10 --iterations 20000
 """
 
 import argparse
@@ -26,12 +26,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ("plot_convergence.py", "plot_key_differences.py", "plot_all_variables.py")
 BASELINE = "import numpy, matplotlib.pyplot as plt; plt.figure().savefig({path!r})"
-TRAIN_ONLY = "import plotting; plotting.train_both({iterations})"
+TRAIN_ONLY = "from backprop import plotting; plotting.train_both({iterations})"
 
 
 def timed(command) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)  # cwd: "import plotting" works
+    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)  # cwd: "import backprop" works
     return time.perf_counter() - start
 
 
@@ -62,7 +62,7 @@ def main():
     notes = {
         "scripts": "three scripts, together",
         "baseline": "baseline, three processes (import numpy, matplotlib.pyplot; save an empty figure)",
-        "train only": "train only, three processes (import plotting; train both methods; draw nothing)",
+        "train only": "train only, three processes (import backprop.plotting; train both methods; draw nothing)",
     }
     for side, note in notes.items():
         print(f"{total[side]:6.2f}  {note}")

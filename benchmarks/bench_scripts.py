@@ -4,7 +4,7 @@ Budget: the time of `python -c "import numpy"` plus one 10,000-iteration run of 
 method (measured in-process, full recording as train() defaults). Each command is
 run --repeat times; the best time counts.
 
-    python benchmarks/bench_scripts.py
+    python -m benchmarks.bench_scripts          # from the project's root
 """
 
 import argparse
@@ -14,11 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from backprop import training
 
-import ann_numpy  # noqa: E402
-import ann_numpy_original  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def best(fn, repeat):
@@ -39,7 +37,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts (default 3)")
     args = parser.parse_args()
     import_numpy = best(command("-c", "import numpy"), args.repeat)
-    runs = best(lambda: (ann_numpy.train(10000), ann_numpy_original.train(10000)), args.repeat)
+    runs = best(lambda: (training.train("sequential", 10000), training.train("parallel", 10000)), args.repeat)
     budget = import_numpy + runs
     print(f"{platform.machine()}, Python {platform.python_version()}; best of {args.repeat}")
     print(f"budget: import numpy {import_numpy:.3f} s + one 10,000-iteration run of each method {runs:.3f} s "

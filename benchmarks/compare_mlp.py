@@ -1,7 +1,7 @@
-"""mlp.py against scikit-learn's MLPRegressor (and PyTorch on the CPU when installed), in one run.
+"""The layered engine (mlp.py) against scikit-learn's MLPRegressor (and PyTorch on the CPU when installed), in one run.
 
 Same task (the function data set, seed 0), same architecture (3-32-16-1, tanh, linear
-output), batch 32, float64, the same initial weights (Glorot-uniform from mlp.Network,
+output), batch 32, float64, the same initial weights (Glorot-uniform from layered.Network,
 biases 0) and, for scikit-learn, the same batch order: scikit-learn shuffles with a
 RandomState(seed) every epoch, and this engine is handed the very same permutations.
 PyTorch gets them too. Loss: ½ × mean squared error over the batch everywhere
@@ -14,8 +14,8 @@ all epochs and seeds; epochs and seconds to a threshold are the first epoch whos
 MSE is at or below it, median over the seeds (a seed that never gets there counts as
 not reached). Ratios are this engine ÷ the library, measured in this run.
 
-    python benchmarks/compare_mlp.py                       # 3 seeds, Adam to 1e-4, SGD for 20 epochs
-    python benchmarks/compare_mlp.py --seeds 0 --adam-epochs 100
+    python -m benchmarks.compare_mlp                       # 3 seeds, Adam to 1e-4, SGD for 20 epochs
+    python -m benchmarks.compare_mlp --seeds 0 --adam-epochs 100
 """
 
 from __future__ import annotations
@@ -26,15 +26,10 @@ import statistics
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import datasets  # noqa: E402
-import mlp  # noqa: E402
-import optimizers  # noqa: E402
+from backprop import datasets, layered, optimizers
 
 SIZES, BATCH, THRESHOLDS = [3, 32, 16, 1], 32, (1e-3, 1e-4)
 LEARNING_RATES = {"sgd": 0.05, "adam": 0.001}
@@ -54,17 +49,17 @@ def sklearn_permutations(seed: int, n: int, epochs: int) -> list[np.ndarray]:
 
 def engine_runner(optimizer, start, data):
     """A function that trains one epoch in the given order and returns (seconds, test MSE)."""
-    net = mlp.Network(SIZES, "tanh", "linear", weights=start[0], biases=start[1])
-    trainer = mlp.Trainer(net, optimizers.make_optimizer(optimizer, net.params.size, LEARNING_RATES[optimizer]))
+    net = layered.Network(SIZES, "tanh", "linear", weights=start[0], biases=start[1])
+    trainer = layered.Trainer(net, optimizers.make_optimizer(optimizer, net.params.size, LEARNING_RATES[optimizer]))
     X, y = data.X_train, data.y_train
 
     def epoch(order):
         began = time.perf_counter()
-        X_epoch, y_epoch = X[order], y[order]  # what mlp.train does in an epoch
+        X_epoch, y_epoch = X[order], y[order]  # what layered.train does in an epoch
         for i in range(0, len(X), BATCH):
             trainer.step(X_epoch[i : i + BATCH], y_epoch[i : i + BATCH])
         seconds = time.perf_counter() - began
-        return seconds, mlp.mse(net, data.X_test, data.y_test)
+        return seconds, layered.mse(net, data.X_test, data.y_test)
 
     return epoch
 
@@ -187,7 +182,7 @@ def main(argv=None) -> int:
     for optimizer, epochs in (("sgd", args.sgd_epochs), ("adam", args.adam_epochs)):
         runs = {name: [] for name in libraries}
         for seed in seeds:
-            net = mlp.Network(SIZES, "tanh", "linear", rng=seed)
+            net = layered.Network(SIZES, "tanh", "linear", rng=seed)
             start = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
             runners = {"this engine": engine_runner(optimizer, start, data),
                        "scikit-learn": sklearn_runner(optimizer, start, data, seed)}  # fmt: skip

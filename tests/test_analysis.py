@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from conftest import assert_one_line_error, run_script
 
-import analyze_convergence
 import ann_numpy
+from backprop import analysis as analyze_convergence
 
 
 @pytest.fixture(scope="module")

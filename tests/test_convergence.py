@@ -10,6 +10,7 @@ from conftest import assert_one_line_error, run_script
 import ann_numpy
 import ann_numpy_original
 import convergence_test
+from backprop import cli, training
 
 START, END = "<!-- convergence-tables:start -->", "<!-- convergence-tables:end -->"
 
@@ -55,14 +56,14 @@ def test_seed_readme_numbers_under_its_own_convention():
 
 def test_one_training_pass_per_method(monkeypatch):
     calls = {"sequential": [], "parallel": []}
-    for name, module in (("sequential", ann_numpy), ("parallel", ann_numpy_original)):
+    real = training.train
 
-        def counting(n, *args, _original=module.train, _name=name, **kwargs):
-            calls[_name].append(n)
-            return _original(n, *args, **kwargs)
+    def counting(order, n, *args, **kwargs):
+        calls[order].append(n)
+        return real(order, n, *args, **kwargs)
 
-        monkeypatch.setattr(module, "train", counting)
-    convergence_test.build_rows(convergence_test.DEFAULT_COUNTS)
+    monkeypatch.setattr(training, "train", counting)
+    convergence_test.build_rows(cli.DEFAULT_COUNTS)
     assert calls == {"sequential": [10000], "parallel": [10000]}
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import ann_numpy
 import ann_numpy_original
-import mazur
+from backprop import gradcheck, worked_example
 
 X, T = np.array([0.05, 0.10]), np.array([0.01, 0.99])
 COMBINATIONS = [(b, loss) for b in ("fixed", "shared", "per-neuron") for loss in ("half-sse", "sse", "mse")]
@@ -58,10 +58,11 @@ def check_parallel_step_against_autograd(w1, w2, b1, b2, biases, loss):
 @pytest.mark.parametrize("biases,loss", COMBINATIONS)
 def test_parallel_step_equals_autograd_at_blog_weights(biases, loss):
     t = check_parallel_step_against_autograd(
-        mazur.W1_INIT, mazur.W2_INIT, np.full(2, 0.35), np.full(2, 0.60), biases, loss
+        worked_example.W1_INIT, worked_example.W2_INIT, np.full(2, 0.35), np.full(2, 0.60), biases, loss
     )
     # And the weights really moved by that step.
-    g1, g2, _, _ = autograd_gradients(mazur.W1_INIT, mazur.W2_INIT, np.full(2, 0.35), np.full(2, 0.6), biases, loss)
+    w1, w2 = worked_example.W1_INIT, worked_example.W2_INIT
+    g1, g2, _, _ = autograd_gradients(w1, w2, np.full(2, 0.35), np.full(2, 0.6), biases, loss)
     assert np.abs((t.w2[1] - t.w2[0]) - (-0.5 * g2)).max() <= 1e-14 * np.abs(g2).max()
     assert np.abs((t.w1[1] - t.w1[0]) - (-0.5 * g1)).max() <= 1e-14 * np.abs(g2).max()
 
@@ -85,18 +86,18 @@ def test_parallel_step_equals_autograd_at_random_weights(biases, loss, w1, w2, b
 @pytest.mark.parametrize("biases,loss", COMBINATIONS)
 def test_central_differences_agree_with_analytic_gradient(biases, loss):
     t = ann_numpy_original.train(0, biases=biases, loss=loss)
-    w1, w2 = mazur.W1_INIT.copy(), mazur.W2_INIT.copy()
+    w1, w2 = worked_example.W1_INIT.copy(), worked_example.W2_INIT.copy()
     b1, b2 = np.full(2, 0.35), np.full(2, 0.60)
     params = [w1, w2, b1, b2]
 
     def total_error():
-        return mazur.error(mazur.forward(w1, w2, b1, b2)[1], loss=loss)
+        return worked_example.error(worked_example.forward(w1, w2, b1, b2)[1], loss=loss)
 
-    fd = mazur.central_difference_gradient(total_error, params)
+    fd = gradcheck.central_difference_gradient(total_error, params)
     np.testing.assert_allclose(t.grad_w1[0], fd[0], rtol=0, atol=1e-8)
     np.testing.assert_allclose(t.grad_w2[0], fd[1], rtol=0, atol=1e-8)
     # Per-neuron bias gradients are the deltas; a shared bias's is their sum.
-    per_neuron = mazur.gradients(w1, w2, b1, b2, loss)
+    per_neuron = worked_example.gradients(w1, w2, b1, b2, loss)
     np.testing.assert_allclose(per_neuron.dE_db1, fd[2], rtol=0, atol=1e-8)
     np.testing.assert_allclose(per_neuron.dE_db2, fd[3], rtol=0, atol=1e-8)
     if biases == "shared":

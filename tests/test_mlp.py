@@ -1,4 +1,4 @@
-"""The general network of mlp.py against references from outside it.
+"""The general network of layered.py against references from outside it.
 
 Central finite differences for every gradient; the 2-2-2 trajectories of
 ann_numpy_original.py and ann_numpy.py; scikit-learn's MLPRegressor; Adam worked
@@ -13,35 +13,33 @@ import pytest
 
 import ann_numpy
 import ann_numpy_original
-import mazur
-import mlp
-import optimizers
+from backprop import layered, optimizers, worked_example
 
 
 def total_error(y, t, loss):
-    """The loss, written out independently of mlp.py."""
+    """The loss, written out independently of layered.py."""
     sse = np.sum((t - y) ** 2)
     return 0.5 * sse if loss == "half-sse" else 0.5 * sse / len(t)
 
 
 @pytest.mark.parametrize(
     "activation, output, loss, train_biases",
-    list(itertools.product(mlp.HIDDEN_ACTIVATIONS, mlp.OUTPUT_ACTIVATIONS, mlp.LOSSES, [True, False])),
+    list(itertools.product(layered.HIDDEN_ACTIVATIONS, layered.OUTPUT_ACTIVATIONS, layered.LOSSES, [True, False])),
 )
 def test_backward_equals_central_differences(activation, output, loss, train_biases):
     rng = np.random.default_rng(42)
-    net = mlp.Network([3, 4, 3, 2], activation, output, init="uniform", rng=rng, train_biases=train_biases)
+    net = layered.Network([3, 4, 3, 2], activation, output, init="uniform", rng=rng, train_biases=train_biases)
     X, t = rng.uniform(-1, 1, (5, 3)), rng.uniform(0.1, 0.9, (5, 2))
-    nabla = mlp.backward(net, mlp.forward(net, X), t, loss)
+    nabla = layered.backward(net, layered.forward(net, X), t, loss)
 
     h, theta = 1e-5, net.params
     fd = np.zeros_like(theta)
     for i in range(theta.size):
         saved = theta[i]
         theta[i] = saved + h
-        up = total_error(mlp.predict(net, X), t, loss)
+        up = total_error(layered.predict(net, X), t, loss)
         theta[i] = saved - h
-        down = total_error(mlp.predict(net, X), t, loss)
+        down = total_error(layered.predict(net, X), t, loss)
         theta[i] = saved
         fd[i] = (up - down) / (2 * h)
     _, nabla_b = net.views(nabla)
@@ -56,9 +54,10 @@ def test_backward_equals_central_differences(activation, output, loss, train_bia
 
 def mazur_network():
     """The worked example in the engine's layout: (fan_in, fan_out) is the blog's matrix transposed."""
-    return mlp.Network(
+    return layered.Network(
         [2, 2, 2], "sigmoid", "sigmoid", train_biases=False,
-        weights=[mazur.W1_INIT.T, mazur.W2_INIT.T], biases=[mazur.B1_INIT, mazur.B2_INIT],
+        weights=[worked_example.W1_INIT.T, worked_example.W2_INIT.T],
+        biases=[worked_example.B1_INIT, worked_example.B2_INIT],
     )  # fmt: skip
 
 
@@ -70,9 +69,9 @@ def test_worked_example_follows_the_2_2_2_trajectory(order, reference):
     def record(epoch, net, history):  # epoch N = after N full-batch updates
         w1.append(net.weights[0].T.copy()), w2.append(net.weights[1].T.copy())
 
-    history = mlp.train(
-        net, mazur.INPUT[None], mazur.TARGET[None], optimizers.SGD(net.params.size, 0.5), epochs=10_000,
-        batch_size=1, loss="half-sse", order=order, shuffle=False, on_epoch=record,
+    history = layered.train(
+        net, worked_example.INPUT[None], worked_example.TARGET[None], optimizers.SGD(net.params.size, 0.5),
+        epochs=10_000, batch_size=1, loss="half-sse", order=order, shuffle=False, on_epoch=record,
     )  # fmt: skip
     np.testing.assert_allclose(np.array(w1), expected.w1, rtol=0, atol=1e-12)
     np.testing.assert_allclose(np.array(w2), expected.w2, rtol=0, atol=1e-12)
@@ -85,10 +84,10 @@ def test_sequential_order_at_depth_three_equals_a_plain_loop():
     """Last layer first; each lower delta uses the already-updated weights above it."""
     rng = np.random.default_rng(7)
     X, t = rng.uniform(-1, 1, (6, 3)), rng.uniform(-1, 1, (6, 2))
-    net = mlp.Network([3, 5, 4, 2], "tanh", "linear", init="uniform", rng=rng)
+    net = layered.Network([3, 5, 4, 2], "tanh", "linear", init="uniform", rng=rng)
     W, b = [w.copy() for w in net.weights], [v.copy() for v in net.biases]
     eta = 0.1
-    mlp.train(net, X, t, optimizers.SGD(net.params.size, eta), epochs=3, batch_size=6, loss="half-sse",
+    layered.train(net, X, t, optimizers.SGD(net.params.size, eta), epochs=3, batch_size=6, loss="half-sse",
               order="sequential", shuffle=False)  # fmt: skip
     for _ in range(3):
         a = [X]
@@ -112,7 +111,7 @@ def test_sgd_reproduces_scikit_learn_after_three_epochs():
     rng = np.random.default_rng(3)
     X = rng.uniform(-1, 1, (50, 3))
     y = np.sin(3 * X[:, :1]) + X[:, 1:2] ** 2 * np.cos(3 * X[:, 2:])
-    start = mlp.Network([3, 8, 5, 1], "tanh", "linear", rng=1)
+    start = layered.Network([3, 8, 5, 1], "tanh", "linear", rng=1)
     weights = [w.copy() for w in start.weights]
     biases = [rng.uniform(-0.5, 0.5, b.shape) for b in start.biases]
 
@@ -130,8 +129,8 @@ def test_sgd_reproduces_scikit_learn_after_three_epochs():
         warnings.simplefilter("ignore", ConvergenceWarning)
         reference.fit(X, y.ravel())
 
-    net = mlp.Network([3, 8, 5, 1], "tanh", "linear", weights=weights, biases=biases)
-    mlp.train(net, X, y, optimizers.SGD(net.params.size, 0.1), epochs=3, batch_size=16, loss="half-mse",
+    net = layered.Network([3, 8, 5, 1], "tanh", "linear", weights=weights, biases=biases)
+    layered.train(net, X, y, optimizers.SGD(net.params.size, 0.1), epochs=3, batch_size=16, loss="half-mse",
               shuffle=False)  # fmt: skip
     assert reference.n_iter_ == 3
     for mine, theirs in zip(net.weights + net.biases, reference.coefs_ + reference.intercepts_, strict=True):
@@ -163,9 +162,9 @@ def test_training_stops_at_the_target_and_counts_epochs_from_zero():
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, (64, 2))
     y = X @ np.array([[0.5], [-0.3]])
-    net = mlp.Network([2, 1], output="linear", rng=0)
+    net = layered.Network([2, 1], output="linear", rng=0)
     initial_mse = np.mean((X @ net.weights[0] + net.biases[0] - y) ** 2)
-    history = mlp.train(net, X, y, optimizers.Adam(net.params.size, 0.05), epochs=500, batch_size=16, rng=0,
+    history = layered.train(net, X, y, optimizers.Adam(net.params.size, 0.05), epochs=500, batch_size=16, rng=0,
                         validation=(X, y), target_mse=1e-6)  # fmt: skip
     assert history.stopped == "target"
     assert history.epoch == list(range(history.epochs + 1))
@@ -177,18 +176,18 @@ def test_training_stops_at_the_target_and_counts_epochs_from_zero():
 def test_divergence_raises_naming_the_epoch():
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, (32, 3))
-    net = mlp.Network([3, 8, 1], "tanh", rng=0)
-    with pytest.raises(mlp.TrainingDiverged, match="epoch 1:"):
-        mlp.train(net, X, X[:, :1], optimizers.SGD(net.params.size, 1e100), epochs=5, batch_size=8, rng=0)
+    net = layered.Network([3, 8, 1], "tanh", rng=0)
+    with pytest.raises(layered.TrainingDiverged, match="epoch 1:"):
+        layered.train(net, X, X[:, :1], optimizers.SGD(net.params.size, 1e100), epochs=5, batch_size=8, rng=0)
 
 
 def test_bad_arguments_to_the_engine():
     with pytest.raises(ValueError):
-        mlp.Network([3, 0, 1])
+        layered.Network([3, 0, 1])
     with pytest.raises(ValueError):
-        mlp.Network([3, 1], activation="softsign")
-    net = mlp.Network([3, 1])
+        layered.Network([3, 1], activation="softsign")
+    net = layered.Network([3, 1])
     with pytest.raises(ValueError):
-        mlp.train(net, np.zeros((4, 3)), np.zeros(4), optimizers.SGD(4, 0.1), epochs=1, batch_size=5)
+        layered.train(net, np.zeros((4, 3)), np.zeros(4), optimizers.SGD(4, 0.1), epochs=1, batch_size=5)
     with pytest.raises(ValueError):
-        mlp.Trainer(net, optimizers.SGD(4, 0.1), loss="l1")
+        layered.Trainer(net, optimizers.SGD(4, 0.1), loss="l1")

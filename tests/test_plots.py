@@ -21,7 +21,7 @@ import ann_numpy_original
 import plot_all_variables
 import plot_convergence
 import plot_key_differences
-import plotting
+from backprop import plotting, training
 
 # Pixel sizes at the default --dpi 100, as the README states them.
 SIZES = {
@@ -253,9 +253,8 @@ def test_svg_and_pdf_are_reproducible_too():
 @pytest.mark.parametrize("module", [plot_convergence, plot_key_differences, plot_all_variables])
 def test_each_script_trains_each_method_once_to_the_count_asked(module, monkeypatch, tmp_path):
     calls = []
-    for training_module in (ann_numpy, ann_numpy_original):
-        real = training_module.train
-        monkeypatch.setattr(training_module, "train", lambda n, *a, real=real, **k: calls.append(n) or real(n, *a, **k))
+    real = training.train
+    monkeypatch.setattr(training, "train", lambda order, n, *a, **k: calls.append(n) or real(order, n, *a, **k))
     monkeypatch.setattr(plotting, "save", lambda figures, *args: [])  # drawing is tested above
     assert module.main(["--iterations", "40", "--outdir", str(tmp_path)]) == 0
     assert calls == [40, 40]

@@ -23,10 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, NullLocator
 
-import ann_numpy
-import ann_numpy_original
-import cli
-import mazur
+from backprop import cli, files, training
+from backprop.training import MAX_ITERATIONS, TrainingDiverged, Trajectory
+from backprop.worked_example import LEARNING_RATE
 
 METHODS = ("sequential", "parallel")
 # Sequential: wide solid yellow. Parallel: narrow dashed dark blue, drawn on top, so that
@@ -41,7 +40,7 @@ TARGET_STYLE = dict(color="black", linestyle=":", linewidth=1.2, label="target")
 COMPARISON_STYLE = dict(color="#BB5566", linestyle="-", linewidth=1.5)
 
 DEFAULT_ITERATIONS = 10_000
-DEFAULT_OUTDIR = Path(__file__).resolve().parent / "figures"
+DEFAULT_OUTDIR = Path(__file__).resolve().parent.parent / "figures"
 # Up to this many updates every iteration is recorded; beyond, every k-th (and the last),
 # so that memory and drawing time stay bounded (a row takes 248 bytes).
 MAX_RECORDED_ROWS = 100_000
@@ -66,10 +65,10 @@ def parser(prog: str, doc: str) -> cli.ArgumentParser:
     p = cli.ArgumentParser(prog, doc)
     p.add_argument(
         "--iterations", type=cli.positive_count, default=DEFAULT_ITERATIONS, metavar="N",
-        help=f"weight updates per method, 1..{mazur.MAX_ITERATIONS:,} (default {DEFAULT_ITERATIONS:,})",
+        help=f"weight updates per method, 1..{MAX_ITERATIONS:,} (default {DEFAULT_ITERATIONS:,})",
     )  # fmt: skip
     p.add_argument(
-        "--learning-rate", type=cli.positive_real, default=mazur.LEARNING_RATE, metavar="ETA",
+        "--learning-rate", type=cli.positive_real, default=LEARNING_RATE, metavar="ETA",
         help="learning rate η, positive and finite (default 0.5, the blog's)",
     )  # fmt: skip
     p.add_argument(
@@ -102,7 +101,7 @@ def main(prog: str, doc: str, argv, draw) -> int:
         return cli.fail(prog, f"output folder {outdir!r} is not writable")
     try:
         sequential, parallel = train_both(args.iterations, args.learning_rate)
-    except mazur.TrainingDiverged as exc:
+    except TrainingDiverged as exc:
         return cli.fail(prog, str(exc))
     figures = draw(sequential, parallel)
     try:
@@ -124,35 +123,35 @@ def record_every(iterations: int) -> int:
     return max(1, math.ceil(iterations / MAX_RECORDED_ROWS))
 
 
-def train_both(iterations: int, learning_rate: float = mazur.LEARNING_RATE):
+def train_both(iterations: int, learning_rate: float = LEARNING_RATE):
     """Each method trained once, to `iterations` updates: (sequential, parallel) Trajectories."""
     k = record_every(iterations)
     return (
-        ann_numpy.train(iterations, learning_rate, record_every=k),
-        ann_numpy_original.train(iterations, learning_rate, record_every=k),
+        training.train("sequential", iterations, learning_rate, record_every=k),
+        training.train("parallel", iterations, learning_rate, record_every=k),
     )
 
 
 # --- drawing helpers ----------------------------------------------------------------------
 
 
-def subtitle(t: mazur.Trajectory) -> str:
+def subtitle(t: Trajectory) -> str:
     """The settings line of every figure title."""
     step = recording_step(t)
     sampled = f"\nrecorded and plotted: iterations 0, {step:,}, {2 * step:,}, …, {t.iterations:,}" if step > 1 else ""
     return (
-        f"learning rate η = {t.learning_rate:g}, {mazur.updates(t.iterations)} per method, "
+        f"learning rate η = {t.learning_rate:g}, {training.updates(t.iterations)} per method, "
         f"biases {t.biases}, loss {t.loss}\niteration N = the state after N updates (iteration 0: the initial weights)"
         + sampled
     )
 
 
-def recording_step(t: mazur.Trajectory) -> int:
+def recording_step(t: Trajectory) -> int:
     """1 when every iteration was recorded, else the step between recorded iterations."""
     return int(t.iteration[1] - t.iteration[0]) if len(t.iteration) > 1 else 1
 
 
-def new_figure(title: str, t: mazur.Trajectory, width: float, height: float, rows=1, cols=1, grid=None, **kw):
+def new_figure(title: str, t: Trajectory, width: float, height: float, rows=1, cols=1, grid=None, **kw):
     """A Figure with its title and settings line, and its grid of axes (a flat list).
 
     grid: the subplot margins and gaps (Figure.subplots_adjust's arguments), fixed by
@@ -212,9 +211,28 @@ def difference_axis(ax) -> None:
     ax.ticklabel_format(axis="y", style="sci", scilimits=(-2, 3))
 
 
-def after_start(t: mazur.Trajectory):
+def after_start(t: Trajectory):
     """The rows from iteration 1 on, for a log-scaled iteration axis."""
     return t.iteration > 0
+
+
+# --- the layered network ------------------------------------------------------------------
+
+
+def learning_curves(history, title: str, target_mse: float) -> Figure:
+    """mlp.py --plot: the train and test MSE per epoch of a layered.History, on a log scale."""
+    fig = Figure(figsize=(7, 4.5))
+    ax = fig.add_subplot()
+    ax.semilogy(history.epoch, history.train_mse, "-", color="#0072B2", label="train MSE")
+    ax.semilogy(history.epoch, history.validation_mse, "--", color="#D55E00", label="test MSE")
+    if target_mse:
+        ax.axhline(target_mse, color="grey", linestyle=":", label=f"target {target_mse:g}")
+    ax.set(xlabel="epoch (passes over the training data; 0 = initial weights)", ylabel="mean squared error",
+           title=title)  # fmt: skip
+    ax.legend()
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    return fig
 
 
 # --- saving and showing -------------------------------------------------------------------
@@ -238,7 +256,7 @@ def save(figures: dict, outdir, fmt: str = "png", dpi: float = 100) -> list[Path
     """Render every figure, then write each atomically as outdir/STEM.fmt; returns the paths."""
     data = {Path(outdir) / f"{stem}.{fmt}": render(fig, fmt, dpi) for stem, fig in figures.items()}
     for path, content in data.items():
-        cli.atomic_write(path, content)
+        files.atomic_write(path, content)
     return list(data)
 
 

@@ -1,7 +1,7 @@
-"""How a gradient becomes a weight change: plain SGD and Adam, for mlp.py.
+"""How a gradient becomes a weight change: plain SGD and Adam, for the layered engine (layered.py).
 
 An optimizer never sees layers. The network keeps every weight and bias in one
-flat array θ (mlp.Network.params) and backpropagation writes ∇E into one flat
+flat array θ (layered.Network.params) and backpropagation writes ∇E into one flat
 array of the same layout, so one update is a handful of NumPy calls on the whole
 parameter vector, however many layers there are. `part` (a slice of θ) lets the
 sequential update order move one layer at a time.

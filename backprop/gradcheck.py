@@ -1,0 +1,135 @@
+"""Central finite differences, and --check-gradients: a training script's first update against them.
+
+The reference is the readable forward pass of worked_example.py, differentiated
+numerically: ∂E/∂θ ≈ (E(θ + h) − E(θ − h)) / 2h for every trainable parameter θ.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from backprop.worked_example import B1_INIT, B2_INIT, W1_INIT, W2_INIT, WEIGHT_NAMES, error, forward
+
+
+def central_difference_gradient(f, params, h=1e-6):
+    """∂f/∂p for every entry p of the arrays in params, by (f(p + h) − f(p − h)) / 2h."""
+    grads = []
+    for p in params:
+        g = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            saved = p[i]
+            p[i] = saved + h
+            up = f()
+            p[i] = saved - h
+            down = f()
+            p[i] = saved
+            g[i] = (up - down) / (2 * h)
+        grads.append(g)
+    return grads
+
+
+def parameter_names(biases: str) -> list[str]:
+    """The trainable parameters in order: w1..w8, then the trained biases."""
+    names = list(WEIGHT_NAMES)
+    if biases == "shared":
+        names += ["b1", "b2"]
+    elif biases == "per-neuron":
+        names += ["b1[h1]", "b1[h2]", "b2[o1]", "b2[o2]"]
+    return names
+
+
+def flatten(w1, w2, b1, b2, biases: str) -> np.ndarray:
+    parts = [np.ravel(w1), np.ravel(w2)]
+    b1, b2 = np.broadcast_to(b1, (2,)), np.broadcast_to(b2, (2,))
+    if biases == "shared":
+        parts += [b1[:1], b2[:1]]
+    elif biases == "per-neuron":
+        parts += [b1, b2]
+    return np.concatenate(parts)
+
+
+def unflatten(theta: np.ndarray, biases: str):
+    w1, w2 = theta[0:4].reshape(2, 2), theta[4:8].reshape(2, 2)
+    if biases == "shared":
+        return w1, w2, np.full(2, theta[8]), np.full(2, theta[9])
+    if biases == "per-neuron":
+        return w1, w2, theta[8:10], theta[10:12]
+    return w1, w2, np.full(2, B1_INIT), np.full(2, B2_INIT)
+
+
+def first_step(train, learning_rate, biases, loss) -> np.ndarray:
+    """The change that the script's first update makes to every trainable parameter."""
+    t = train(1, learning_rate, biases=biases, loss=loss)
+    after = flatten(t.w1[1], t.w2[1], t.b1[1], t.b2[1], biases)
+    return after - flatten(t.w1[0], t.w2[0], t.b1[0], t.b2[0], biases)
+
+
+def finite_difference_gradient(biases, loss) -> np.ndarray:
+    """dE/dθ at the blog's initial weights by central differences, θ = (w1..w8, trained biases)."""
+    theta = flatten(W1_INIT, W2_INIT, B1_INIT, B2_INIT, biases)
+
+    def total_error():
+        w1, w2, b1, b2 = unflatten(theta, biases)
+        return error(forward(w1, w2, b1, b2)[1], loss=loss)
+
+    return central_difference_gradient(total_error, [theta])[0]
+
+
+def gradient_check(train, method, learning_rate, biases, loss):
+    """Lines of a report and whether every check passed.
+
+    Every parameter whose update the method takes at the initial weights must equal
+    −η × the finite-difference gradient within 1e-8·η. The sequential method's
+    hidden-layer update is not a gradient step: for those parameters the report
+    shows the departure at η, η/2 and η/4 and checks that it shrinks as η².
+    """
+    names = parameter_names(biases)
+    fd = finite_difference_gradient(biases, loss)
+    tolerance = 1e-8 * learning_rate
+    lines = [
+        f"gradient check of the {method} method's first update, learning rate η = {learning_rate:g}, "
+        f"biases {biases}, loss {loss}",
+        "reference: −η × dE/dθ by central differences (h = 1e-6) at the blog's initial weights",
+    ]
+    rates = [learning_rate, learning_rate / 2, learning_rate / 4]
+    departures = [first_step(train, eta, biases, loss) + eta * fd for eta in rates]
+    hidden_layer = {"w1", "w2", "w3", "w4", "b1", "b1[h1]", "b1[h2]"}
+    ok = True
+    lines.append(f"{'param':>7} {'script step':>16} {'−η × FD grad':>16} {'difference':>11}  verdict")
+    departing = []
+    for i, name in enumerate(names):
+        step, reference, diff = departures[0][i] - learning_rate * fd[i], -learning_rate * fd[i], departures[0][i]
+        if method == "sequential" and name in hidden_layer:
+            verdict = "departs (sequential order, see below)"
+            departing.append(i)
+        elif abs(diff) <= tolerance:
+            verdict = "OK"
+        else:
+            verdict = f"MISMATCH (tolerance {tolerance:.1e})"
+            ok = False
+        lines.append(f"{name:>7} {step:16.12f} {reference:16.12f} {diff:11.2e}  {verdict}")
+    if departing:
+        lines.append("")
+        lines.append("sequential departure from the gradient step (sequential step − (−η × FD grad)):")
+        lines.append(
+            f"{'param':>7} {'at η':>11} {'at η/2':>11} {'at η/4':>11} {'ratio η→η/2':>12} {'η/2→η/4':>9}"
+        )
+        exponents = []
+        for i in departing:
+            d = [abs(dep[i]) for dep in departures]
+            ratios = [d[0] / d[1], d[1] / d[2]]
+            exponents += [math.log2(r) for r in ratios]
+            lines.append(
+                f"{names[i]:>7} {d[0]:11.3e} {d[1]:11.3e} {d[2]:11.3e} {ratios[0]:12.3f} {ratios[1]:9.3f}"
+            )
+        worst = max(exponents, key=lambda p: abs(p - 2))
+        shrinks = abs(worst - 2) < 0.25
+        ok = ok and shrinks
+        lines.append(
+            f"halving η divides the departure by 2^p with p between {min(exponents):.3f} and "
+            f"{max(exponents):.3f}: " + ("OK, it shrinks as η²" if shrinks else "MISMATCH, expected p ≈ 2")
+        )
+    lines.append("all checks passed" if ok else "CHECK FAILED")
+    return lines, ok

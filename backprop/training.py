@@ -1,0 +1,244 @@
+"""Training the 2-2-2 network: the loop, what it records (Trajectory), and its arguments.
+
+train(order, iterations, ...) runs the fast engine (engine.py) with one of its update
+orders and returns a Trajectory. Counting: iteration N is the state after N weight
+updates; iteration 0 is the initial weights. A Trajectory row for iteration N holds the
+weights after N updates and the forward pass (hidden, output, error) at those weights.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from backprop.engine import UPDATES, FastNetwork
+from backprop.worked_example import (
+    B1_INIT,
+    B2_INIT,
+    LEARNING_RATE,
+    LOSSES,
+    W1_INIT,
+    W2_INIT,
+    check_loss,
+    errors,
+)
+
+# The largest iteration count the command lines accept: 10^8 updates take about
+# a quarter of an hour without recording (see README, "Speed").
+MAX_ITERATIONS = 100_000_000
+
+COUNTING = "iteration N is the state after N weight updates; iteration 0 is the initial weights"
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """What a training run records; the first axis of every array is the recorded row.
+
+    Row r holds iteration[r] (the state after that many updates): the weights, the
+    forward pass at those weights, and grad_*, the gradient that the method's next
+    update applies from that state (W ← W − η grad). For the sequential method,
+    grad_w1 is taken with the already-updated W2. The final row is recorded exactly,
+    and its grad_* are those the next update would apply.
+    """
+
+    method: str
+    learning_rate: float
+    biases: str
+    loss: str
+    iteration: np.ndarray  # (R,) int
+    w1: np.ndarray  # (R, 2, 2)
+    w2: np.ndarray  # (R, 2, 2)
+    b1: np.ndarray  # (R, 2), per neuron
+    b2: np.ndarray  # (R, 2)
+    hidden: np.ndarray  # (R, 2): out_h1, out_h2
+    output: np.ndarray  # (R, 2): out_o1, out_o2
+    error: np.ndarray  # (R,): E_total
+    grad_w1: np.ndarray  # (R, 2, 2)
+    grad_w2: np.ndarray  # (R, 2, 2)
+    grad_b1: np.ndarray  # (R, 2)
+    grad_b2: np.ndarray  # (R, 2)
+
+    @property
+    def iterations(self) -> int:
+        """N, the number of updates of the run (the last recorded iteration)."""
+        return int(self.iteration[-1])
+
+    def row(self, n: int) -> int:
+        """The row index of iteration n; KeyError when it was not recorded."""
+        r = int(np.searchsorted(self.iteration, n))
+        if r == len(self.iteration) or self.iteration[r] != n:
+            raise KeyError(f"iteration {n} was not recorded")
+        return r
+
+    def first_at_or_below(self, level: float) -> int | None:
+        """The first recorded iteration whose error is at or below level, or None."""
+        hits = np.flatnonzero(self.error <= level)
+        return int(self.iteration[hits[0]]) if hits.size else None
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the recorded arrays (several fields are views of one array)."""
+        roots = {}
+        for v in vars(self).values():
+            if isinstance(v, np.ndarray):
+                while v.base is not None:
+                    v = v.base
+                roots[id(v)] = v.nbytes
+        return sum(roots.values())
+
+    def settings(self) -> str:
+        return describe_settings(self.method, self.iterations, self.learning_rate, self.biases, self.loss)
+
+
+def updates(n: int) -> str:
+    """ "1 update", "1,000 updates"."""
+    return f"{n:,} update" + ("" if n == 1 else "s")
+
+
+def describe_settings(method, iterations, learning_rate, biases, loss) -> str:
+    """One line naming every setting that produces a run's numbers."""
+    bias = {
+        "fixed": "biases fixed (not trained)",
+        "shared": "biases trained, one per layer",
+        "per-neuron": "biases trained, one per neuron",
+    }[biases]
+    return (
+        f"{method} updates, {updates(iterations)} (iteration N = after N updates), "
+        f"learning rate {learning_rate:g}, {bias}, loss {loss}: {LOSSES[loss]}"
+    )
+
+
+class TrainingDiverged(ArithmeticError):
+    """Training overflowed or turned NaN; .at says where: the iteration (here: the state after
+    that many updates) or, in the layered engine, the epoch. One exception for both engines."""
+
+    def __init__(self, at: int, message: str):
+        self.at = at
+        super().__init__(message)
+
+
+def diverged(iteration: int, learning_rate: float, what: str) -> TrainingDiverged:
+    return TrainingDiverged(
+        iteration,
+        f"training diverged at iteration {iteration}: {what} overflowed "
+        f"(learning rate {learning_rate:g}); try a smaller learning rate",
+    )
+
+
+def check_iterations(iterations) -> int:
+    if isinstance(iterations, bool) or not isinstance(iterations, numbers.Integral):
+        raise ValueError(f"iterations must be a whole number, not {iterations!r}")
+    if not 0 <= iterations <= MAX_ITERATIONS:
+        raise ValueError(f"iterations must be between 0 and {MAX_ITERATIONS:,}, not {iterations:,}")
+    return int(iterations)
+
+
+def check_learning_rate(learning_rate) -> float:
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real):
+        raise ValueError(f"learning rate must be a number, not {learning_rate!r}")
+    if not (math.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"learning rate must be positive and finite, not {learning_rate!r}")
+    return float(learning_rate)
+
+
+def recorded_iterations(iterations: int, record_every: int = 1, checkpoints: Iterable[int] | None = None):
+    """The sorted iterations a run records: 0, N, every record_every-th (0: none), and checkpoints."""
+    if isinstance(record_every, bool) or not isinstance(record_every, numbers.Integral) or record_every < 0:
+        raise ValueError(f"record_every must be a whole number >= 0, not {record_every!r}")
+    rows = {0, iterations}
+    if record_every:
+        rows.update(range(0, iterations + 1, record_every))
+    for n in checkpoints or ():
+        if not 0 <= n <= iterations:
+            raise ValueError(f"checkpoint {n} is outside 0..{iterations}")
+        rows.add(int(n))
+    return sorted(rows)
+
+
+def train(
+    order: str,
+    iterations: int = 1,
+    learning_rate: float = LEARNING_RATE,
+    *,
+    biases: str = "fixed",
+    loss: str = "half-sse",
+    w1=W1_INIT,
+    w2=W2_INIT,
+    b1=B1_INIT,
+    b2=B2_INIT,
+    record_every: int = 1,
+    checkpoints: Iterable[int] | None = None,
+    on_record: Callable[[int, float], None] | None = None,
+) -> Trajectory:
+    """Train with one update order, recording the rows that recorded_iterations() names.
+
+    order: "parallel" or "sequential" (engine.UPDATES). on_record(iteration, error) is
+    called for each row as it is recorded. Raises TrainingDiverged on floating-point
+    overflow, ValueError on bad arguments.
+    """
+    if order not in UPDATES:
+        raise ValueError(f"unknown order {order!r}; choose one of {', '.join(UPDATES)}")
+    iterations = check_iterations(iterations)
+    learning_rate = check_learning_rate(learning_rate)
+    net = FastNetwork(learning_rate, biases, check_loss(loss), w1, w2, b1, b2)
+    rows = recorded_iterations(iterations, record_every, checkpoints)
+    states = np.empty((len(rows), FastNetwork.STATE_SIZE))
+    gradients = np.empty((len(rows), FastNetwork.GRADIENT_SIZE))
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        loop(net, UPDATES[order], rows, states, gradients, on_record)
+    fields = FastNetwork.unpack(states, gradients)
+    return Trajectory(
+        order, learning_rate, biases, loss, np.array(rows, dtype=np.int64),
+        error=errors(fields["output"], net.target, loss), **fields,
+    )  # fmt: skip
+
+
+def loop(net: FastNetwork, update, rows, states, gradients, on_record) -> None:
+    """Train net to iteration rows[-1], recording each iteration in rows: its state in the next
+    row of states, and in the same row of gradients the gradient that its next update applies."""
+    try:
+        net.forward()
+    except FloatingPointError:
+        raise diverged(0, net.learning_rate, "its forward pass") from None
+    last = len(rows) - 1
+    for r, k in enumerate(rows):
+        states[r] = net.state  # the weights after k updates and the forward pass at them
+        if on_record is not None:
+            on_record(k, net.error())
+        if r == last:
+            break
+        advance(net, update, k, rows[r + 1], gradients[r])
+    gradients[last] = next_gradient(net, update)
+
+
+def advance(net: FastNetwork, update, start: int, stop: int, first_gradient: np.ndarray) -> None:
+    """From iteration start to iteration stop: each update, then the forward pass at the new
+    weights. first_gradient receives the gradient that the first update applied."""
+    forward = net.forward
+    for k in range(start, stop):
+        try:
+            update(net)
+        except FloatingPointError:
+            raise diverged(k + 1, net.learning_rate, "the update that makes it") from None
+        if k == start:
+            first_gradient[...] = net.gradient
+        try:
+            forward()
+        except FloatingPointError:
+            raise diverged(k + 1, net.learning_rate, "its forward pass") from None
+
+
+def next_gradient(net: FastNetwork, update) -> np.ndarray:
+    """The gradient the next update would apply (NaN where it overflows); net's state is left as it was."""
+    final = net.state.copy()
+    try:
+        update(net)
+        gradient = net.gradient.copy()
+    except FloatingPointError:
+        gradient = np.full(net.GRADIENT_SIZE, np.nan)
+    net.state[...] = final
+    return gradient

@@ -1,0 +1,118 @@
+"""The command line of the two 2-2-2 training scripts, ann_numpy.py and ann_numpy_original.py.
+
+Each script names its update order; everything else (flags, text and JSON output,
+--check-gradients) is the same, and lives here.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from backprop import cli, gradcheck
+from backprop.training import COUNTING, MAX_ITERATIONS, TrainingDiverged, describe_settings, updates
+from backprop.worked_example import BIAS_POLICIES, LEARNING_RATE, LOSSES, TARGET
+
+
+def vector(v) -> str:
+    return "[" + ", ".join(f"{x:.10f}" for x in np.ravel(v)) + "]"
+
+
+def matrix(m) -> str:
+    return "[" + ", ".join(vector(row) for row in m) + "]"
+
+
+def training_parser(prog: str, doc: str) -> cli.ArgumentParser:
+    parser = cli.ArgumentParser(prog, doc)
+    parser.add_argument(
+        "iterations", nargs="?", type=cli.iteration_count, default=1, metavar="ITERATIONS",
+        help=f"number of weight updates, 0..{MAX_ITERATIONS:,} (default 1)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--learning-rate", type=cli.positive_real, default=LEARNING_RATE, metavar="ETA",
+        help="learning rate η, positive and finite (default 0.5, the blog's)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--biases", choices=BIAS_POLICIES, default="fixed",
+        help="fixed: b1 = 0.35, b2 = 0.60 never trained (the blog's arithmetic, default); "
+        "shared: one trained bias per layer; per-neuron: one trained bias per neuron",
+    )  # fmt: skip
+    parser.add_argument(
+        "--loss", choices=tuple(LOSSES), default="half-sse",
+        help="half-sse: ½Σ(t−y)² (the blog's, default); sse: Σ(t−y)²; mse: mean over outputs",
+    )  # fmt: skip
+    parser.add_argument(
+        "--print-every", type=cli.positive_count, default=0, metavar="K",
+        help="also print the error at iteration 0, K, 2K, ... and N while training",
+    )  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+    parser.add_argument(
+        "--check-gradients", action="store_true",
+        help="compare the first update with −η × the central finite-difference gradient and exit",
+    )  # fmt: skip
+    return parser
+
+
+def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
+    """The command line of a training script whose train() follows ann_numpy.train's signature."""
+    args = training_parser(prog, doc).parse_args(argv)
+    if args.check_gradients:
+        lines, ok = gradcheck.gradient_check(train, method, args.learning_rate, args.biases, args.loss)
+        print("\n".join(lines))
+        return 0 if ok else 1
+
+    settings = describe_settings(method, args.iterations, args.learning_rate, args.biases, args.loss)
+    stream_errors = bool(args.print_every) and not args.json
+    if not args.json:
+        print(settings, flush=True)
+
+    def print_error(k, e):
+        print(f"iteration {k:>{len(str(args.iterations))}}: error {e:.10f}", flush=True)
+
+    try:
+        trajectory = train(
+            args.iterations, args.learning_rate, biases=args.biases, loss=args.loss,
+            record_every=args.print_every, on_record=print_error if stream_errors else None,
+        )  # fmt: skip
+    except TrainingDiverged as exc:
+        return cli.fail(prog, str(exc))
+
+    final = -1
+    if args.json:
+        document = {
+            "method": method,
+            "settings": settings,
+            "counting": COUNTING,
+            "iterations": trajectory.iterations,
+            "learning_rate": trajectory.learning_rate,
+            "biases": trajectory.biases,
+            "loss": trajectory.loss,
+            "initial_error": float(trajectory.error[0]),
+            "final_error": float(trajectory.error[final]),
+            "prediction": trajectory.output[final].tolist(),
+            "target": TARGET.tolist(),
+            "w1": trajectory.w1[final].tolist(),
+            "w2": trajectory.w2[final].tolist(),
+            "b1": trajectory.b1[final].tolist(),
+            "b2": trajectory.b2[final].tolist(),
+            "errors": [
+                {"iteration": int(k), "error": float(e)}
+                for k, e in zip(trajectory.iteration, trajectory.error, strict=True)
+            ],
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+
+    n = trajectory.iterations
+    print(f"error at iteration 0 (initial weights): {trajectory.error[0]:.10f}")
+    print(f"error at iteration {n} (after {updates(n)}): {trajectory.error[final]:.10f}")
+    print(f"prediction: {vector(trajectory.output[final])}")
+    print(f"target:     {vector(TARGET)}")
+    print(f"W1 = [[w1, w2], [w3, w4]] = {matrix(trajectory.w1[final])}")
+    print(f"W2 = [[w5, w6], [w7, w8]] = {matrix(trajectory.w2[final])}")
+    if args.biases != "fixed":
+        print(f"b1 = {vector(trajectory.b1[final])}  b2 = {vector(trajectory.b2[final])}")
+    return 0
+
+

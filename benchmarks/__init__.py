@@ -1,0 +1,1 @@
+"""Speed measurements, run by hand from the project's root: python -m benchmarks.NAME."""
