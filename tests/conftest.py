@@ -4,8 +4,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis draws the same examples on every run: CI must never fail by chance.
+settings.register_profile("deterministic", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("deterministic")
 
 
 def run_script(script, *args, cwd=None, env=None):
@@ -16,8 +21,21 @@ def run_script(script, *args, cwd=None, env=None):
     )  # fmt: skip
 
 
+def call(main, *args, capsys):
+    """Run a script's main(argv) in-process: (exit status, stdout, stderr), a usage error's SystemExit included."""
+    try:
+        status = main([str(a) for a in args])
+    except SystemExit as exit_:
+        status = exit_.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
 def assert_one_line_error(result, script, status):
-    """A failure as DESIGN.md §5 asks: the exit status, one stderr line naming the script, no traceback."""
+    """A failure as the command-line convention asks: the exit status, one stderr line naming the
+    script, no traceback. result: a CompletedProcess, or call()'s (status, stdout, stderr)."""
+    if isinstance(result, tuple):
+        result = subprocess.CompletedProcess(script, *result)
     assert result.returncode == status, (result.returncode, result.stderr)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

@@ -1,46 +1,60 @@
-"""ann_numpy_no_loop.py: the blog's published numbers, and equality with the parallel trajectory."""
+"""ann_numpy_no_loop.py: the post's published numbers, its order, and the parallel trajectory."""
 
+import contextlib
+import io
+import json
 import re
 
 import numpy as np
+import plain_loop
 import pytest
-from conftest import run_script
+from conftest import call
 
 import ann_numpy_no_loop
-import ann_numpy_original
+from backprop import published
 
-# Published in Mazur's post (the issue's minimum list), checked to 9 decimals.
-BLOG = {
-    "out_h1": 0.593269992,
-    "out_o1": 0.75136507,
-    "E_total": 0.298371109,
-    "dE_total/dw5": 0.082167041,
-    "w5+": 0.35891648,
-    "dE_total/dw1": 0.000438568,
-    "w1+": 0.149780716,
-}
+POST = published.POST_FIRST_UPDATE
+# The two figures of the post that ours do not reproduce, each explained on its line.
+EXPECTED_MISMATCHES = {"dE_o2/dout_h1", "E_total after"}
 
 
 @pytest.fixture(scope="module")
 def printed():
-    result = run_script("ann_numpy_no_loop.py")
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert ann_numpy_no_loop.main([]) == 0
+    return out.getvalue()
 
 
 def first_value(text, name):
-    """The value on the first line that starts with name (the first iteration's)."""
+    """The value on the first line that starts with name (the first update's)."""
     m = re.search(rf"^\s*{re.escape(name)}\s+=.*=\s+(-?\d+\.\d+)", text, re.MULTILINE)
     assert m, name
     return float(m.group(1))
 
 
-@pytest.mark.parametrize("name", sorted(BLOG))
-def test_printed_values_match_the_blog(printed, name):
-    assert round(first_value(printed, name), 9) == pytest.approx(BLOG[name], abs=1e-15)
+@pytest.mark.parametrize("name", sorted(set(POST) - EXPECTED_MISMATCHES - {"E_total after"}))
+def test_printed_values_match_the_post(printed, name):
+    assert published.agrees(first_value(printed, name), POST[name])
+    line = next(line for line in printed.splitlines() if line.strip().startswith(name + " "))
+    assert line.endswith("✓"), line
 
 
-def test_blog_order(printed):
+def test_the_two_mismatches_are_marked_and_explained(printed):
+    lines = [line for line in printed.splitlines() if "✗" in line]
+    assert len(lines) == 2
+    assert lines[0].strip().startswith("dE_o2/dout_h1")
+    assert lines[1].startswith("  E_total after update 1") and "sequential update's" in lines[1]
+
+
+def test_a_wrong_value_is_marked_wrong():
+    assert ann_numpy_no_loop.compare("out_h1", 0.593269992).endswith("✓")
+    assert "✗" in ann_numpy_no_loop.compare("out_h1", 0.593269993)
+    assert "✗" in ann_numpy_no_loop.compare("w5+", -0.35891648)
+    assert ann_numpy_no_loop.compare("not a published name", 1.0) == ""
+
+
+def test_the_posts_order(printed):
     order = ["net_h1", "out_h1", "out_o1", "E_o1", "E_o2", "E_total", "dE_total/dout_o1",
              "dE_total/dw5", "w5+", "w8+", "dE_o1/dnet_o1", "dE_total/dw1", "w1+", "w4+"]  # fmt: skip
     positions = [re.search(rf"^\s*{re.escape(n)}\s+=", printed, re.MULTILINE).start() for n in order]
@@ -53,26 +67,22 @@ def test_all_eight_gradients_and_updated_weights_are_printed(printed):
         assert len(re.findall(rf"^\s*w{i}\+\s+=", printed, re.MULTILINE)) == 2
 
 
-def test_two_iterations_equal_the_parallel_trajectory():
+def test_two_updates_equal_the_plain_loop():
     example = ann_numpy_no_loop.worked_example()
-    t = ann_numpy_original.train(2)
+    plain = plain_loop.trajectory("parallel", 2)
     for n, it in enumerate(example, start=1):
         values = {name: v for _, name, _, v in it["lines"]}
-        w = [it["weights"][f"w{i}"] for i in range(1, 9)]
-        assert np.abs(np.array(w) - np.concatenate([t.w1[n].ravel(), t.w2[n].ravel()])).max() <= 1e-15
-        # The forward pass of update n is at iteration n − 1.
-        assert abs(values["out_h1"] - t.hidden[n - 1][0]) <= 1e-15
-        assert abs(values["out_o2"] - t.output[n - 1][1]) <= 1e-15
-        assert abs(values["E_total"] - t.error[n - 1]) <= 1e-15
-        assert abs(values["dE_total/dw1"] - t.grad_w1[n - 1][0, 0]) <= 1e-15
-        assert abs(values["dE_total/dw8"] - t.grad_w2[n - 1][1, 1]) <= 1e-15
-        assert abs(it["error_after"] - t.error[n]) <= 1e-15
+        np.testing.assert_allclose([it["weights"][f"w{i}"] for i in range(1, 9)], plain[n][0], rtol=0, atol=1e-15)
+        out_h1, out_h2, out_o1, out_o2, e = plain[n - 1][1]  # the forward pass of update n is at iteration n − 1
+        assert values["out_h1"] == pytest.approx(out_h1, abs=1e-15)
+        assert values["out_o2"] == pytest.approx(out_o2, abs=1e-15)
+        assert values["E_total"] == pytest.approx(e, abs=1e-15)
+        assert it["error_after"] == pytest.approx(plain[n][1][4], abs=1e-15)
 
 
-def test_json_document(root):
-    import json
-
-    result = run_script("ann_numpy_no_loop.py", "--json")
-    doc = json.loads(result.stdout)
-    assert round(doc["iterations"][0]["values"]["out_h1"], 9) == 0.593269992
-    assert len(doc["iterations"]) == 2
+def test_json_document(capsys):
+    status, out, _ = call(ann_numpy_no_loop.main, "--json", capsys=capsys)
+    doc = json.loads(out)
+    assert status == 0 and len(doc["iterations"]) == 2
+    assert published.agrees(doc["iterations"][0]["values"]["out_h1"], POST["out_h1"])
+    assert doc["published"] == POST
