@@ -97,10 +97,8 @@ def main(argv=None) -> int:
     epochs = default_epochs if args.epochs is None else args.epochs
     target = default_target if args.target_mse is None else args.target_mse
     learning_rate = args.learning_rate or LEARNING_RATES[args.optimizer]
-    plot_format = None
     if args.plot:
-        plot_format = args.plot.rsplit(".", 1)[-1].lower() if "." in args.plot else ""
-        if plot_format not in ("png", "svg", "pdf"):
+        if plot_format(args.plot) not in ("png", "svg", "pdf"):
             p.error(f"argument --plot: {args.plot!r} does not end in .png, .svg or .pdf")
         if not os.path.isdir(os.path.dirname(os.path.abspath(args.plot))):
             return cli.fail(PROG, f"cannot write {args.plot}: its folder does not exist")
@@ -116,7 +114,7 @@ def main(argv=None) -> int:
 
     seeds = np.random.SeedSequence(args.seed).spawn(2)  # initial weights, batch order
     net = layered.Network(sizes, args.activation, args.output, init=args.init, rng=np.random.default_rng(seeds[0]),
-                  train_biases=not args.fixed_biases)  # fmt: skip
+                          train_biases=not args.fixed_biases)  # fmt: skip
     optimizer = optimizers.make_optimizer(args.optimizer, net.params.size, learning_rate)
     scale = data.y_scale**2  # MSE in the data's own units
     settings = {
@@ -140,9 +138,38 @@ def main(argv=None) -> int:
         )  # fmt: skip
     except TrainingDiverged as exc:
         return cli.fail(PROG, str(exc))
+    if args.plot:
+        from backprop import plotting  # matplotlib, only when a plot is asked for
 
+        fig = plotting.learning_curves(history, f"{args.dataset}: {'-'.join(map(str, sizes))} {args.activation}, "
+                                       f"{args.optimizer} η = {learning_rate:g}, batch {args.batch_size}", target)
+        try:
+            files.atomic_write(args.plot, plotting.render(fig, plot_format(args.plot)))  # no dates or versions
+        except OSError as exc:
+            return cli.fail(PROG, f"cannot write {args.plot}: {exc.strerror or exc}")
+    results = measured(history, scale, float(np.var(data.y_test)), target)
+    if args.json:
+        document = {**settings, "dataset": args.dataset, "layers": sizes, "activation": args.activation,
+                    "output": args.output, "init": args.init, "biases_trained": not args.fixed_biases,
+                    "optimizer": args.optimizer, "learning_rate": learning_rate, "batch_size": args.batch_size,
+                    "loss": args.loss, "order": args.order, "seed": args.seed, "target_mse": target, **results}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(f"{key}: {value}" for key, value in settings.items()))
+        print(results["outcome"])
+        print(f"train MSE {results['train_mse']:.6g}  RMSE {results['train_rmse']:.6g}")
+        print(f"test  MSE {results['test_mse']:.6g}  RMSE {results['test_rmse']:.6g}  R² {results['test_r2']:.6f}")
+    return 0
+
+
+def plot_format(path: str) -> str:
+    """'png' for curves.png: the file name's extension, lower case ('' without one)."""
+    return path.rsplit(".", 1)[-1].lower() if "." in path else ""
+
+
+def measured(history: layered.History, scale: float, test_variance: float, target: float) -> dict:
+    """What a run reports, in the data's units (MSE × scale): JSON's keys from "counting" on."""
     train_mse, test_mse = history.train_mse[-1] * scale, history.validation_mse[-1] * scale
-    r2 = 1.0 - history.validation_mse[-1] / float(np.var(data.y_test))
     n, seconds = history.epochs, history.seconds[-1]
     if history.stopped == "target":
         outcome = f"reached test MSE ≤ {target:g} after {n:,} epochs in {seconds:.2f} s"
@@ -150,39 +177,18 @@ def main(argv=None) -> int:
         outcome = f"did not reach test MSE ≤ {target:g}: stopped at the epoch limit, {n:,} epochs, {seconds:.2f} s"
     else:
         outcome = f"trained {n:,} epochs in {seconds:.2f} s"
-    if args.plot:
-        from backprop import plotting  # matplotlib, only when a plot is asked for
-
-        fig = plotting.learning_curves(history, f"{args.dataset}: {'-'.join(map(str, sizes))} {args.activation}, "
-                           f"{args.optimizer} η = {learning_rate:g}, batch {args.batch_size}", target)  # fmt: skip
-        try:
-            files.atomic_write(args.plot, plotting.render(fig, plot_format))  # no dates or versions in the file
-        except OSError as exc:
-            return cli.fail(PROG, f"cannot write {args.plot}: {exc.strerror or exc}")
-    if args.json:
-        document = {
-            **settings, "dataset": args.dataset, "layers": sizes, "activation": args.activation,
-            "output": args.output, "init": args.init, "biases_trained": not args.fixed_biases,
-            "optimizer": args.optimizer, "learning_rate": learning_rate, "batch_size": args.batch_size,
-            "loss": args.loss, "order": args.order, "seed": args.seed, "target_mse": target,
-            "counting": "epoch N is the state after N passes over the training data; epoch 0 is the initial weights",
-            "epochs": n, "stopped": history.stopped, "seconds": seconds, "outcome": outcome,
-            "train_mse": train_mse, "train_rmse": math.sqrt(train_mse),
-            "test_mse": test_mse, "test_rmse": math.sqrt(test_mse), "test_r2": r2,
-            "history": [
-                {"epoch": e, "train_mse": tr * scale, "test_mse": te * scale, "seconds": s}
-                for e, tr, te, s in zip(
-                    history.epoch, history.train_mse, history.validation_mse, history.seconds, strict=True
-                )
-            ],
-        }  # fmt: skip
-        print(json.dumps(document, indent=2, ensure_ascii=False))
-        return 0
-    print("\n".join(f"{key}: {value}" for key, value in settings.items()))
-    print(outcome)
-    print(f"train MSE {train_mse:.6g}  RMSE {math.sqrt(train_mse):.6g}")
-    print(f"test  MSE {test_mse:.6g}  RMSE {math.sqrt(test_mse):.6g}  R² {r2:.6f}")
-    return 0
+    return {
+        "counting": "epoch N is the state after N passes over the training data; epoch 0 is the initial weights",
+        "epochs": n, "stopped": history.stopped, "seconds": seconds, "outcome": outcome,
+        "train_mse": train_mse, "train_rmse": math.sqrt(train_mse),
+        "test_mse": test_mse, "test_rmse": math.sqrt(test_mse),
+        "test_r2": 1.0 - history.validation_mse[-1] / test_variance,
+        "history": [
+            {"epoch": e, "train_mse": tr * scale, "test_mse": te * scale, "seconds": s}
+            for e, tr, te, s in zip(history.epoch, history.train_mse, history.validation_mse, history.seconds,
+                                    strict=True)
+        ],
+    }  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -90,8 +90,6 @@ class Trajectory:
                 roots[id(v)] = v.nbytes
         return sum(roots.values())
 
-    def settings(self) -> str:
-        return describe_settings(self.method, self.iterations, self.learning_rate, self.biases, self.loss)
 
 
 def updates(n: int) -> str:

@@ -77,42 +77,46 @@ def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
         )  # fmt: skip
     except TrainingDiverged as exc:
         return cli.fail(prog, str(exc))
-
-    final = -1
     if args.json:
-        document = {
-            "method": method,
-            "settings": settings,
-            "counting": COUNTING,
-            "iterations": trajectory.iterations,
-            "learning_rate": trajectory.learning_rate,
-            "biases": trajectory.biases,
-            "loss": trajectory.loss,
-            "initial_error": float(trajectory.error[0]),
-            "final_error": float(trajectory.error[final]),
-            "prediction": trajectory.output[final].tolist(),
-            "target": TARGET.tolist(),
-            "w1": trajectory.w1[final].tolist(),
-            "w2": trajectory.w2[final].tolist(),
-            "b1": trajectory.b1[final].tolist(),
-            "b2": trajectory.b2[final].tolist(),
-            "errors": [
-                {"iteration": int(k), "error": float(e)}
-                for k, e in zip(trajectory.iteration, trajectory.error, strict=True)
-            ],
-        }
-        print(json.dumps(document, indent=2, ensure_ascii=False))
-        return 0
-
-    n = trajectory.iterations
-    print(f"error at iteration 0 (initial weights): {trajectory.error[0]:.10f}")
-    print(f"error at iteration {n} (after {updates(n)}): {trajectory.error[final]:.10f}")
-    print(f"prediction: {vector(trajectory.output[final])}")
-    print(f"target:     {vector(TARGET)}")
-    print(f"W1 = [[w1, w2], [w3, w4]] = {matrix(trajectory.w1[final])}")
-    print(f"W2 = [[w5, w6], [w7, w8]] = {matrix(trajectory.w2[final])}")
-    if args.biases != "fixed":
-        print(f"b1 = {vector(trajectory.b1[final])}  b2 = {vector(trajectory.b2[final])}")
+        print(json.dumps(json_document(trajectory, settings), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(text_lines(trajectory)))
     return 0
 
 
+def json_document(t, settings: str) -> dict:
+    """--json: the settings, the final state and the recorded errors (README lists the keys)."""
+    return {
+        "method": t.method,
+        "settings": settings,
+        "counting": COUNTING,
+        "iterations": t.iterations,
+        "learning_rate": t.learning_rate,
+        "biases": t.biases,
+        "loss": t.loss,
+        "initial_error": float(t.error[0]),
+        "final_error": float(t.error[-1]),
+        "prediction": t.output[-1].tolist(),
+        "target": TARGET.tolist(),
+        "w1": t.w1[-1].tolist(),
+        "w2": t.w2[-1].tolist(),
+        "b1": t.b1[-1].tolist(),
+        "b2": t.b2[-1].tolist(),
+        "errors": [{"iteration": int(k), "error": float(e)} for k, e in zip(t.iteration, t.error, strict=True)],
+    }
+
+
+def text_lines(t) -> list[str]:
+    """The text output after the settings line: the errors at both ends, the prediction, the weights."""
+    n = t.iterations
+    lines = [
+        f"error at iteration 0 (initial weights): {t.error[0]:.10f}",
+        f"error at iteration {n} (after {updates(n)}): {t.error[-1]:.10f}",
+        f"prediction: {vector(t.output[-1])}",
+        f"target:     {vector(TARGET)}",
+        f"W1 = [[w1, w2], [w3, w4]] = {matrix(t.w1[-1])}",
+        f"W2 = [[w5, w6], [w7, w8]] = {matrix(t.w2[-1])}",
+    ]
+    if t.biases != "fixed":
+        lines.append(f"b1 = {vector(t.b1[-1])}  b2 = {vector(t.b2[-1])}")
+    return lines

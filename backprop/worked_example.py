@@ -22,7 +22,7 @@ The losses, all E = (c/2) Σ_o (target_o − out_o)², so that dE/dout_o = c (ou
 outputs, c = 2/n; with two outputs it equals half-sse). The layered engine's losses
 reduce over the rows of a batch instead and are named apart (layered.LOSSES).
 
-Two update orders (DESIGN): "parallel" takes both gradients at the current weights,
+Two update orders: "parallel" takes both gradients at the current weights,
 then applies both: one step of gradient descent, the post's arithmetic. "sequential"
 updates W2 first and takes the hidden layer's delta with the updated W2 (out_h, out_o
 and delta_o are not recomputed): not gradient descent, it departs by a term in η².
@@ -197,24 +197,3 @@ def step(order, w1, w2, b1=B1_INIT, b2=B2_INIT, *, learning_rate=LEARNING_RATE, 
         order, net_h, out_h, net_o, out_o, E_o, float(E_o.sum()), dE_dout_o, dout_o_dnet_o, delta_o, dE_dW2, dE_db2,
         W2_for_hidden, dE_o_dout_h, dE_dout_h, dout_h_dnet_h, delta_h, dE_dW1, dE_db1, w1_new, w2_new, b1_new, b2_new,
     )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Gradients:
-    """∂E/∂ of every parameter at one point. dE_db1, dE_db2 are per neuron (2-vectors)."""
-
-    dE_dW1: np.ndarray
-    dE_dW2: np.ndarray
-    dE_db1: np.ndarray
-    dE_db2: np.ndarray
-
-
-def gradients(w1, w2, b1=B1_INIT, b2=B2_INIT, loss="half-sse", x=INPUT, target=TARGET) -> Gradients:
-    """The gradient of E at one point, every derivative at the same weights (the parallel step's).
-
-    delta_o = dE/dnet_o = c (out_o − t) ⊙ out_o ⊙ (1 − out_o),   dE/dW2 = delta_o out_hᵀ
-    delta_h = dE/dnet_h = (W2ᵀ delta_o) ⊙ out_h ⊙ (1 − out_h),   dE/dW1 = delta_h xᵀ
-    The bias gradients are the deltas themselves (sum them for one shared bias).
-    """
-    s = step("parallel", w1, w2, b1, b2, loss=loss, biases="per-neuron", x=x, target=target)
-    return Gradients(s.dE_dW1, s.dE_dW2, s.delta_h, s.delta_o)

@@ -15,7 +15,7 @@ START, END = "<!-- convergence-tables:start -->", "<!-- convergence-tables:end -
 PROG = "convergence_test.py"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def plain():
     return {order: plain_loop.trajectory(order, 100) for order in ("sequential", "parallel")}
 

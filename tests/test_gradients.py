@@ -96,11 +96,12 @@ def test_central_differences_agree_with_the_recorded_gradient(biases, loss):
     np.testing.assert_allclose(t.grad_b2[0], expected_b2, rtol=0, atol=1e-8)
 
 
-def test_the_readable_gradients_equal_central_differences():
-    g = worked_example.gradients(W1, W2, 0.35, 0.60)
-    params = [W1.copy(), W2.copy(), np.full(2, 0.35), np.full(2, 0.60)]
-    fd = gradcheck.central_difference_gradient(lambda: autograd_loss(*params, "half-sse"), params)
-    for mine, reference in zip((g.dE_dW1, g.dE_dW2, g.dE_db1, g.dE_db2), fd, strict=True):
+@pytest.mark.parametrize("loss", ["half-sse", "sse", "mse"])
+def test_the_readable_step_equals_central_differences(loss):
+    s = worked_example.step("parallel", W1, W2, [0.35, 0.3], [0.60, 0.7], biases="per-neuron", loss=loss)
+    params = [W1.copy(), W2.copy(), np.array([0.35, 0.3]), np.array([0.60, 0.7])]
+    fd = gradcheck.central_difference_gradient(lambda: autograd_loss(*params, loss), params)
+    for mine, reference in zip((s.dE_dW1, s.dE_dW2, s.dE_db1, s.dE_db2), fd, strict=True):
         np.testing.assert_allclose(mine, reference, rtol=0, atol=1e-9)
 
 

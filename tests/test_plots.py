@@ -1,7 +1,9 @@
 """The five figures (issue 4): files, pixels, panels, plotted data, reproducibility, bad input.
 
-Reference values come from outside the plotting code: the trajectories of train(),
-the blog's published numbers and DESIGN.md §2, brute-force scans, and PNG headers.
+Reference values come from outside the plotting code: the trajectories of train(), the
+post's published figures (backprop.published) and initial weights, brute-force scans,
+and PNG headers. Each script runs once as a user runs it (a subprocess); everything else
+runs in-process.
 """
 
 import os
@@ -12,7 +14,7 @@ import sys
 import matplotlib
 import numpy as np
 import pytest
-from conftest import ROOT, assert_one_line_error
+from conftest import ROOT, assert_one_line_error, call
 from matplotlib.colors import to_rgb
 from matplotlib.image import imread
 
@@ -21,7 +23,7 @@ import ann_numpy_original
 import plot_all_variables
 import plot_convergence
 import plot_key_differences
-from backprop import plotting, training
+from backprop import plotting, published, training, worked_example
 
 # Pixel sizes at the default --dpi 100, as the README states them.
 SIZES = {
@@ -36,31 +38,11 @@ FILES = {
     "plot_key_differences.py": ["key_differences.png"],
     "plot_all_variables.py": ["all_variables_evolution.png", "weight_trajectories_3d.png"],
 }
+MODULES = {"plot_convergence.py": plot_convergence, "plot_key_differences.py": plot_key_differences,
+           "plot_all_variables.py": plot_all_variables}  # fmt: skip
 DPI = 40  # small images keep the subprocess runs quick
-SMALL = ["--iterations", "300", "--dpi", str(DPI)]
-
-
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """Every command line of this file, run as a user runs it, all at the same time (they
-    are mostly start-up): each script once into its own folder, and the failing runs."""
-    blocked = tmp_path_factory.mktemp("blocked")
-    (blocked / "a_file").write_text("not a folder")
-    jobs = {script: [script, *SMALL, "--outdir", tmp_path_factory.mktemp(script[:-3])] for script in FILES}
-    jobs["bad flag"] = ["plot_all_variables.py", "--format", "gif"]
-    jobs["outdir is a file"] = ["plot_convergence.py", "--iterations", "5", "--outdir", blocked / "a_file"]
-    jobs["outdir below a file"] = ["plot_convergence.py", "--iterations", "5", "--outdir", blocked / "a_file" / "below"]
-    pipes = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    started = {
-        name: subprocess.Popen([sys.executable, str(ROOT / script), *map(str, args)], cwd=ROOT, **pipes)
-        for name, (script, *args) in jobs.items()
-    }
-    results = {}
-    for name, process in started.items():
-        stdout, stderr = process.communicate(timeout=120)
-        results[name] = subprocess.CompletedProcess(jobs[name], process.returncode, stdout, stderr)
-        results[name].outdir = jobs[name][-1]
-    return results, blocked
+ITERATIONS = 300
+SMALL = ["--iterations", str(ITERATIONS), "--dpi", str(DPI)]
 
 
 def png_size(data: bytes):
@@ -68,39 +50,55 @@ def png_size(data: bytes):
     return struct.unpack(">II", data[16:24])
 
 
+def test_each_script_as_a_user_runs_it_writes_exactly_its_files_valid_sized_and_not_blank(tmp_path):
+    """Each script once, as a user runs it: the three at the same time (they are mostly start-up).
+    One test, not a module fixture: under pytest-xdist a module's fixture runs again in every
+    worker that runs one of its tests."""
+    pipes = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = {
+        script: [sys.executable, str(ROOT / script), *SMALL, "--outdir", str(tmp_path / script)] for script in FILES
+    }
+    started = {script: subprocess.Popen(command[script], cwd=ROOT, **pipes) for script in FILES}
+    try:
+        # Meanwhile this process draws what plot_convergence.py draws: another process, the same bytes.
+        reproduced = {f"{stem}.png": plotting.render(fig, "png", DPI)
+                      for stem, fig in plot_convergence.draw(*plotting.train_both(ITERATIONS)).items()}  # fmt: skip
+        results = {script: process.communicate(timeout=120) for script, process in started.items()}
+    finally:  # no process outlives the test
+        for process in started.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    for script, (stdout, stderr) in results.items():
+        outdir = tmp_path / script
+        assert (started[script].returncode, stderr) == (0, ""), script  # and so no traceback
+        assert sorted(os.listdir(outdir)) == sorted(FILES[script])  # no temporary files left behind
+        assert stdout.split() == [str(outdir / name) for name in FILES[script]]
+        for name in FILES[script]:
+            data = (outdir / name).read_bytes()
+            width, height = SIZES[name]
+            assert png_size(data) == (width * DPI // 100, height * DPI // 100), name
+            rgb = (imread(outdir / name)[:, :, :3] * 255).round().astype(np.uint32)
+            colours = np.unique(rgb[:, :, 0] << 16 | rgb[:, :, 1] << 8 | rgb[:, :, 2])
+            assert len(colours) > 50 and rgb.std() > 10, name  # a drawing, not one colour
+            if name in reproduced:
+                assert data == reproduced[name], name
+
+
 @pytest.mark.parametrize("script", FILES)
-def test_each_script_writes_exactly_its_files_valid_sized_and_not_blank(runs, script):
-    result = runs[0][script]
-    assert result.returncode == 0, result.stderr
-    outdir = result.outdir
-    assert sorted(os.listdir(outdir)) == sorted(FILES[script])  # no temporary files left behind
-    assert result.stdout.split() == [str(outdir / name) for name in FILES[script]]
-    for name in FILES[script]:
-        data = (outdir / name).read_bytes()
-        width, height = SIZES[name]
-        assert png_size(data) == (width * DPI // 100, height * DPI // 100)
-        rgb = (imread(outdir / name)[:, :, :3] * 255).round().astype(np.uint32)
-        colours = np.unique(rgb[:, :, 0] << 16 | rgb[:, :, 1] << 8 | rgb[:, :, 2])
-        assert len(colours) > 50 and rgb.std() > 10, name  # a drawing, not one colour
+def test_bad_format_is_one_line_and_status_2_with_nothing_written(script, tmp_path, capsys):
+    result = call(MODULES[script].main, "--format", "gif", "--outdir", tmp_path, capsys=capsys)
+    assert_one_line_error(result, script, 2)
+    assert os.listdir(tmp_path) == []
 
 
-def test_another_process_makes_identical_png_bytes(runs):
-    """The test process draws the same figures as the script's process did: same bytes."""
-    outdir = runs[0]["plot_convergence.py"].outdir
-    figures = plot_convergence.draw(*plotting.train_both(300))
-    for stem, fig in figures.items():
-        assert plotting.render(fig, "png", DPI) == (outdir / f"{stem}.png").read_bytes(), stem
-
-
-def test_bad_flag_as_a_user_runs_it(runs):
-    assert_one_line_error(runs[0]["bad flag"], "plot_all_variables.py", 2)
-
-
-@pytest.mark.parametrize("case", ["outdir is a file", "outdir below a file"])
-def test_unwritable_outdir_is_one_line_and_status_1_with_nothing_written(runs, case):
-    results, blocked = runs
-    assert_one_line_error(results[case], "plot_convergence.py", 1)
-    assert os.listdir(blocked) == ["a_file"] and (blocked / "a_file").read_text() == "not a folder"
+@pytest.mark.parametrize("below", [False, True], ids=["outdir is a file", "outdir below a file"])
+def test_unwritable_outdir_is_one_line_and_status_1_with_nothing_written(below, tmp_path, capsys):
+    (tmp_path / "a_file").write_text("not a folder")
+    outdir = tmp_path / "a_file" / "below" if below else tmp_path / "a_file"
+    result = call(plot_convergence.main, "--iterations", "5", "--outdir", outdir, capsys=capsys)
+    assert_one_line_error(result, "plot_convergence.py", 1)
+    assert os.listdir(tmp_path) == ["a_file"] and (tmp_path / "a_file").read_text() == "not a folder"
 
 
 # --- the Figure functions, without the disk ------------------------------------------------
@@ -109,6 +107,17 @@ def test_unwritable_outdir_is_one_line_and_status_1_with_nothing_written(runs, c
 @pytest.fixture(scope="module")
 def trajectories():
     return ann_numpy.train(1500), ann_numpy_original.train(1500)
+
+
+@pytest.fixture(scope="module")
+def figures(trajectories):
+    """The five figures of the three scripts, drawn once from the trajectories: {file stem: Figure}.
+    The tests read them and change nothing."""
+    return {
+        **plot_convergence.draw(*trajectories),
+        **plot_key_differences.draw(*trajectories),
+        **plot_all_variables.draw(*trajectories),
+    }
 
 
 def lines_by_label(ax, label):
@@ -122,8 +131,8 @@ def assert_plots_errors(ax, trajectories):
         np.testing.assert_array_equal(line.get_ydata(), t.error)
 
 
-def test_simple_convergence_plots_the_errors_and_marks_the_first_iteration_at_or_below_1e_3(trajectories):
-    fig = plot_convergence.simple_convergence(*trajectories)
+def test_simple_convergence_plots_the_errors_and_marks_the_first_iteration_at_or_below_1e_3(trajectories, figures):
+    fig = figures["simple_convergence"]
     (ax,) = fig.axes
     assert ax.get_yscale() == "log"
     assert_plots_errors(ax, trajectories)
@@ -134,9 +143,9 @@ def test_simple_convergence_plots_the_errors_and_marks_the_first_iteration_at_or
         assert list(marker.get_xdata()) == [first] and list(marker.get_ydata()) == [t.error[first]]
 
 
-def test_convergence_comparison_has_four_panels_error_difference_and_ratio(trajectories):
+def test_convergence_comparison_has_four_panels_error_difference_and_ratio(trajectories, figures):
     s, p = trajectories
-    fig = plot_convergence.convergence_comparison(s, p)
+    fig = figures["convergence_comparison"]
     linear, log, difference, ratio = fig.axes
     assert_plots_errors(linear, trajectories)
     assert_plots_errors(log, trajectories)
@@ -148,9 +157,9 @@ def test_convergence_comparison_has_four_panels_error_difference_and_ratio(traje
     np.testing.assert_allclose(r.get_ydata(), s.error[1:] / p.error[1:], rtol=1e-15)
 
 
-def test_key_differences_has_nine_panels_with_outputs_against_the_blog_targets(trajectories):
+def test_key_differences_has_nine_panels_with_outputs_against_the_blog_targets(trajectories, figures):
     s, p = trajectories
-    fig = plot_key_differences.key_differences(s, p)
+    fig = figures["key_differences"]
     assert len(fig.axes) == 9
     assert_plots_errors(fig.axes[0], trajectories)
     for ax, o, target in ((fig.axes[3], 0, 0.01), (fig.axes[4], 1, 0.99)):
@@ -159,31 +168,35 @@ def test_key_differences_has_nine_panels_with_outputs_against_the_blog_targets(t
             np.testing.assert_array_equal(line.get_ydata(), t.output[:, o])
         (target_line,) = lines_by_label(ax, "target")
         assert target_line.get_ydata()[0] == pytest.approx(target)
-    # ‖W2‖ written out: the square root of the sum of the eight... four squares.
+    # ‖W2‖ written out: the square root of the sum of its four squares.
     (line,) = lines_by_label(fig.axes[7], "parallel")
     np.testing.assert_allclose(line.get_ydata(), np.sqrt((p.w2**2).sum(axis=(1, 2))), rtol=1e-15)
     assert line.get_ydata()[0] == pytest.approx(np.sqrt(0.40**2 + 0.45**2 + 0.50**2 + 0.55**2))
 
 
-def test_all_variables_has_sixteen_panels_starting_at_the_blog_values(trajectories):
-    fig = plot_all_variables.all_variables(*trajectories)
+def test_all_variables_has_sixteen_panels_starting_at_the_blog_values(trajectories, figures):
+    fig = figures["all_variables_evolution"]
     assert len(fig.axes) == 16
     error = fig.axes[0]
     assert_plots_errors(error, trajectories)
-    assert error.get_lines()[0].get_ydata()[0] == pytest.approx(0.2983711088, abs=5e-11)  # DESIGN.md §2
+    for line in error.get_lines():  # the post's E_total at the initial weights, 0.298371109, to its 9 decimals
+        assert published.agrees(line.get_ydata()[0], published.POST_FIRST_UPDATE["E_total"])
     by_title = {ax.get_title().split(" ")[0]: ax for ax in fig.axes}
+    # The post's initial weights, named as its diagram names them (worked_example.W1_INIT, W2_INIT):
+    # W1 = [[w1, w2], [w3, w4]], W2 = [[w5, w6], [w7, w8]], row i feeding neuron i of the next layer.
     blog = {"w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30, "w5": 0.40, "w6": 0.45, "w7": 0.50, "w8": 0.55}
+    assert list(blog.values()) == [*worked_example.W1_INIT.ravel(), *worked_example.W2_INIT.ravel()]
     for name, start in blog.items():
         for t in trajectories:
             (line,) = lines_by_label(by_title[name], t.method)
             assert line.get_ydata()[0] == start
-            k = int(name[1]) - 1  # w1..w4 fill W1 row by row, w5..w8 W2 (DESIGN.md §1)
+            k = int(name[1]) - 1  # w1..w4 fill W1 row by row, w5..w8 W2 row by row, as above
             matrix = t.w1 if k < 4 else t.w2
             np.testing.assert_array_equal(line.get_ydata(), matrix[:, (k % 4) // 2, k % 2])
     (out_h1,) = lines_by_label(fig.axes[1], "sequential")
-    assert round(out_h1.get_ydata()[0], 9) == 0.593269992  # the blog's out_h1
+    assert published.agrees(out_h1.get_ydata()[0], published.POST_FIRST_UPDATE["out_h1"])  # 0.593269992
     (out_o1,) = lines_by_label(fig.axes[12], "parallel")
-    assert round(out_o1.get_ydata()[0], 8) == 0.75136507  # the blog's out_o1
+    assert published.agrees(out_o1.get_ydata()[0], published.POST_FIRST_UPDATE["out_o1"])  # 0.75136507
 
 
 def test_all_variables_shows_the_biases_when_they_are_trained():
@@ -198,8 +211,8 @@ def test_all_variables_shows_the_biases_when_they_are_trained():
     np.testing.assert_array_equal(line.get_ydata(), p.b2[:, 1])
 
 
-def test_weight_trajectories_are_3d_paths_from_the_blog_weights(trajectories):
-    fig = plot_all_variables.weight_trajectories_3d(*trajectories)
+def test_weight_trajectories_are_3d_paths_from_the_blog_weights(trajectories, figures):
+    fig = figures["weight_trajectories_3d"]
     assert [ax.name for ax in fig.axes] == ["3d", "3d"]
     hidden = fig.axes[0]
     for t in trajectories:
@@ -211,13 +224,8 @@ def test_weight_trajectories_are_3d_paths_from_the_blog_weights(trajectories):
     assert [float(v[0]) for v in start.get_data_3d()] == [0.15, 0.20, 0.25]
 
 
-def test_every_figure_names_its_settings_and_keeps_one_look_per_method(trajectories):
-    figures = {
-        **plot_convergence.draw(*trajectories),
-        **plot_key_differences.draw(*trajectories),
-        **plot_all_variables.draw(*trajectories),
-    }
-    assert len(figures) == 5
+def test_every_figure_names_its_settings_and_keeps_one_look_per_method(figures):
+    assert sorted(f"{stem}.png" for stem in figures) == sorted(SIZES)
     looks = {"sequential": set(), "parallel": set()}
     for name, fig in figures.items():
         title = fig.get_suptitle()
@@ -241,10 +249,11 @@ def test_every_figure_names_its_settings_and_keeps_one_look_per_method(trajector
 
 def test_svg_and_pdf_are_reproducible_too():
     short = plotting.train_both(20)
-    for fmt in ("svg", "pdf"):
+    for fmt, date in (("svg", b"<dc:date>"), ("pdf", b"/CreationDate")):
         first = plotting.render(plot_convergence.simple_convergence(*short), fmt)
         second = plotting.render(plot_convergence.simple_convergence(*short), fmt)
-        assert first == second, fmt
+        assert first == second, fmt  # and so no random ids
+        assert date not in first, fmt  # two renders in the same second would hide a date
 
 
 # --- the command line: one training pass, bad input -----------------------------------------
@@ -255,9 +264,11 @@ def test_each_script_trains_each_method_once_to_the_count_asked(module, monkeypa
     calls = []
     real = training.train
     monkeypatch.setattr(training, "train", lambda order, n, *a, **k: calls.append(n) or real(order, n, *a, **k))
-    monkeypatch.setattr(plotting, "save", lambda figures, *args: [])  # drawing is tested above
+    drawn = []
+    monkeypatch.setattr(module, "draw", lambda s, p: drawn.append((s.method, p.method, s.iterations)) or {})
+    monkeypatch.setattr(plotting, "save", lambda figures, *args: [])  # drawing and saving are tested above
     assert module.main(["--iterations", "40", "--outdir", str(tmp_path)]) == 0
-    assert calls == [40, 40]
+    assert calls == [40, 40] and drawn == [("sequential", "parallel", 40)]
 
 
 @pytest.mark.parametrize(
@@ -275,8 +286,9 @@ def test_bad_flags_are_one_line_and_status_2(args, capsys, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_a_failed_write_leaves_no_partial_file(tmp_path, capsys):
+def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch, capsys):
     (tmp_path / "simple_convergence.png").mkdir()  # os.replace onto a folder fails
+    monkeypatch.setattr(plotting, "render", lambda fig, fmt="png", dpi=100: b"the figure")  # rendering: tested above
     status = plot_convergence.main(["--iterations", "5", "--dpi", "10", "--outdir", str(tmp_path)])
     assert status == 1
     err = capsys.readouterr().err.strip().splitlines()

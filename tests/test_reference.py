@@ -25,7 +25,7 @@ REFERENCE = {
 TRAIN = {"parallel": ann_numpy_original.train, "sequential": ann_numpy.train}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def runs():
     """Each order by the script's train() and by the plain loop, every iteration to N."""
     return {order: (TRAIN[order](N), plain_loop.trajectory(order, N)) for order in TRAIN}

@@ -18,7 +18,7 @@ RUNS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def runs():
     """Every script at once (each is mostly start-up), as a user starts it."""
     started = {

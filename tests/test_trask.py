@@ -1,38 +1,38 @@
-"""trask_networks.py against the numbers Trask's post publishes, and against his loop."""
+"""trask_networks.py against the numbers Trask's post publishes, and against his loop.
+
+The published figures are backprop.published's TRASK_* strings, as the post prints them
+(https://iamtrask.github.io/2015/07/12/basic-python-network/): the printed digits must match.
+"""
 
 import numpy as np
 import pytest
-from conftest import assert_one_line_error, run_script
+from conftest import assert_one_line_error, call, run_script
 
 import trask_networks
-
-# "A Neural Network in 11 lines of Python (Part 1)", iamtrask.github.io, 2015.
-TWO_LAYER_OUTPUT = [0.00966449, 0.00786506, 0.99358898, 0.99211957]
-THREE_LAYER_ERRORS = ["0.496410031903", "0.00858452565325", "0.00578945986251", "0.00462917677677",
-                      "0.00395876528027", "0.00351012256786"]  # fmt: skip
-THREE_LAYER_OUTPUT = [0.00260572, 0.99672209, 0.99701711, 0.00386759]  # as copies of the post print it
+from backprop import published
 
 
-def printed_column(stdout: str) -> list[float]:
-    """The (4, 1) array printed after "Output After Training"."""
+def printed_column(stdout: str) -> list[str]:
+    """The (4, 1) array printed after "Output After Training", as its four printed numbers."""
     lines = stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Output After Training")) + 1
-    return [float(line.strip(" []")) for line in lines[start : start + 4]]
+    return [line.strip(" []") for line in lines[start : start + 4]]
 
 
-def test_two_layer_prints_the_published_output():
+def test_two_layer_as_a_user_runs_it_prints_the_published_output():
     result = run_script("trask_networks.py", "two-layer")
     assert result.returncode == 0 and result.stderr == ""
-    assert printed_column(result.stdout) == TWO_LAYER_OUTPUT  # to the 8 decimals printed
+    assert printed_column(result.stdout) == list(published.TRASK_TWO_LAYER_OUTPUT)  # to the 8 decimals printed
 
 
-def test_three_layer_prints_the_published_errors_and_output():
-    result = run_script("trask_networks.py", "three-layer")
-    assert result.returncode == 0
-    lines = result.stdout.splitlines()
-    errors = [line.split()[0].removeprefix("Error:") for line in lines if line.startswith("Error:")]
-    assert errors == THREE_LAYER_ERRORS
-    assert printed_column(result.stdout) == THREE_LAYER_OUTPUT
+def test_three_layer_prints_the_published_errors_and_output(capsys):
+    """The post's 60,000 updates, run once, in-process. One test, not a module fixture shared by two:
+    under pytest-xdist a module's fixture runs again in every worker that runs one of its tests."""
+    status, stdout, stderr = call(trask_networks.main, "three-layer", capsys=capsys)
+    assert status == 0 and stderr == ""
+    errors = [line.split()[0].removeprefix("Error:") for line in stdout.splitlines() if line.startswith("Error:")]
+    assert errors == list(published.TRASK_THREE_LAYER_ERRORS)  # every one of the 12 significant digits
+    assert printed_column(stdout) == list(published.TRASK_THREE_LAYER_OUTPUT)  # to the 8 decimals printed
 
 
 def trask_two_layer_loop(seed=1, iterations=10_000):
@@ -59,5 +59,5 @@ def test_engine_follows_the_posts_loop(seed):
 
 
 @pytest.mark.parametrize("args", [["four-layer"], [], ["two-layer", "--seed", "-1"], ["two-layer", "--updates", "0"]])
-def test_bad_usage(args):
-    assert_one_line_error(run_script("trask_networks.py", *args), "trask_networks.py", 2)
+def test_bad_usage(args, capsys):
+    assert_one_line_error(call(trask_networks.main, *args, capsys=capsys), "trask_networks.py", 2)
