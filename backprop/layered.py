@@ -3,7 +3,7 @@
 This is the general form of the worked example (worked_example.py), carried to any layer
 sizes, activations, mini-batches and real data; tests/test_layered.py,
 test_worked_example_follows_the_2_2_2_trajectory, proves it: on the post's network it
-follows both 2-2-2 trajectories for 10,000 updates.
+follows both 2-2-2 trajectories, update by update, for 3,000 updates.
 
 Shapes: rows are samples, so a batch X is (m, n_in); the weight matrix of layer l is
 (fan_in, fan_out) = (sizes[l], sizes[l + 1]) and its bias is (fan_out,), as in

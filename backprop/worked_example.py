@@ -86,7 +86,9 @@ def sigmoid_derivative_from_output(out):
 
 def as_bias_vector(b, name: str, biases: str) -> np.ndarray:
     """A bias given as a number or a 2-vector, as the per-neuron 2-vector the network uses."""
-    vector = np.array(np.broadcast_to(np.asarray(b, dtype=float), (2,)))
+    vector = np.full(2, b, dtype=float) if np.ndim(b) == 0 else np.array(b, dtype=float)
+    if vector.shape != (2,):
+        raise ValueError(f"{name} must be one number or two, not {b!r}")
     if not np.isfinite(vector).all():
         raise ValueError(f"{name} must be finite")
     if biases != "per-neuron" and vector[0] != vector[1]:

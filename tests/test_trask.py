@@ -19,16 +19,16 @@ def printed_column(stdout: str) -> list[str]:
     return [line.strip(" []") for line in lines[start : start + 4]]
 
 
-def test_two_layer_as_a_user_runs_it_prints_the_published_output():
-    result = run_script("trask_networks.py", "two-layer")
-    assert result.returncode == 0 and result.stderr == ""
-    assert printed_column(result.stdout) == list(published.TRASK_TWO_LAYER_OUTPUT)  # to the 8 decimals printed
+def test_two_layer_prints_the_published_output(capsys):
+    status, stdout, stderr = call(trask_networks.main, "two-layer", capsys=capsys)
+    assert status == 0 and stderr == ""
+    assert printed_column(stdout) == list(published.TRASK_TWO_LAYER_OUTPUT)  # to the 8 decimals printed
 
 
-def test_three_layer_prints_the_published_errors_and_output(capsys):
-    """The post's 60,000 updates, run once, in-process. One test, not a module fixture shared by two:
-    under pytest-xdist a module's fixture runs again in every worker that runs one of its tests."""
-    status, stdout, stderr = call(trask_networks.main, "three-layer", capsys=capsys)
+def test_three_layer_as_a_user_runs_it_prints_the_published_errors_and_output():
+    """The post's 60,000 updates, run once, as a user runs it (a subprocess: no traceback)."""
+    result = run_script("trask_networks.py", "three-layer")
+    status, stdout, stderr = result.returncode, result.stdout, result.stderr
     assert status == 0 and stderr == ""
     errors = [line.split()[0].removeprefix("Error:") for line in stdout.splitlines() if line.startswith("Error:")]
     assert errors == list(published.TRASK_THREE_LAYER_ERRORS)  # every one of the 12 significant digits
