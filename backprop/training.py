@@ -202,28 +202,28 @@ def loop(net: FastNetwork, update, rows, states, gradients, on_record) -> None:
         net.forward()
     except FloatingPointError:
         raise diverged(0, net.learning_rate, "its forward pass") from None
-    last = len(rows) - 1
+    state, gradient, last = net.state, net.gradient, len(rows) - 1
     for r, k in enumerate(rows):
-        states[r] = net.state  # the weights after k updates and the forward pass at them
+        states[r] = state  # the weights after k updates and the forward pass at them
         if on_record is not None:
             on_record(k, net.error())
         if r == last:
             break
-        advance(net, update, k, rows[r + 1], gradients[r])
+        advance(net, update, k, k + 1)
+        gradients[r] = gradient  # the gradient that update k + 1 applied
+        if rows[r + 1] > k + 1:
+            advance(net, update, k + 1, rows[r + 1])
     gradients[last] = next_gradient(net, update)
 
 
-def advance(net: FastNetwork, update, start: int, stop: int, first_gradient: np.ndarray) -> None:
-    """From iteration start to iteration stop: each update, then the forward pass at the new
-    weights. first_gradient receives the gradient that the first update applied."""
+def advance(net: FastNetwork, update, start: int, stop: int) -> None:
+    """From iteration start to iteration stop: each update, then the forward pass at the new weights."""
     forward = net.forward
     for k in range(start, stop):
         try:
             update(net)
         except FloatingPointError:
             raise diverged(k + 1, net.learning_rate, "the update that makes it") from None
-        if k == start:
-            first_gradient[...] = net.gradient
         try:
             forward()
         except FloatingPointError:
