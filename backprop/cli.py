@@ -12,6 +12,7 @@ import math
 import sys
 
 from backprop.training import MAX_ITERATIONS
+from backprop.worked_example import LEARNING_RATE
 
 ArgumentTypeError = argparse.ArgumentTypeError
 
@@ -78,6 +79,14 @@ def counts_list(text: str) -> list[int]:
     if not all(parts):
         raise ArgumentTypeError(f"{text!r} is not a comma-separated list of counts")
     return sorted({iteration_count(p) for p in parts})
+
+
+def add_learning_rate(parser: argparse.ArgumentParser) -> None:
+    """--learning-rate ETA of the 2-2-2 scripts, the post's 0.5 by default."""
+    parser.add_argument(
+        "--learning-rate", type=positive_real, default=LEARNING_RATE, metavar="ETA",
+        help="learning rate η, positive and finite (default 0.5, the blog's)",
+    )  # fmt: skip
 
 
 def fail(prog: str, message: str, status: int = 1) -> int:

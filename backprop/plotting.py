@@ -67,10 +67,7 @@ def parser(prog: str, doc: str) -> cli.ArgumentParser:
         "--iterations", type=cli.positive_count, default=DEFAULT_ITERATIONS, metavar="N",
         help=f"weight updates per method, 1..{MAX_ITERATIONS:,} (default {DEFAULT_ITERATIONS:,})",
     )  # fmt: skip
-    p.add_argument(
-        "--learning-rate", type=cli.positive_real, default=LEARNING_RATE, metavar="ETA",
-        help="learning rate η, positive and finite (default 0.5, the blog's)",
-    )  # fmt: skip
+    cli.add_learning_rate(p)
     p.add_argument(
         "--outdir", type=Path, default=DEFAULT_OUTDIR, metavar="DIR",
         help="folder for the figures, created if missing (default: figures/ beside this script)",

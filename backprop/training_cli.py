@@ -12,7 +12,7 @@ import numpy as np
 
 from backprop import cli, gradcheck
 from backprop.training import COUNTING, MAX_ITERATIONS, TrainingDiverged, describe_settings, updates
-from backprop.worked_example import BIAS_POLICIES, LEARNING_RATE, LOSSES, TARGET
+from backprop.worked_example import BIAS_POLICIES, LOSSES, TARGET
 
 
 def vector(v) -> str:
@@ -29,10 +29,7 @@ def training_parser(prog: str, doc: str) -> cli.ArgumentParser:
         "iterations", nargs="?", type=cli.iteration_count, default=1, metavar="ITERATIONS",
         help=f"number of weight updates, 0..{MAX_ITERATIONS:,} (default 1)",
     )  # fmt: skip
-    parser.add_argument(
-        "--learning-rate", type=cli.positive_real, default=LEARNING_RATE, metavar="ETA",
-        help="learning rate η, positive and finite (default 0.5, the blog's)",
-    )  # fmt: skip
+    cli.add_learning_rate(parser)
     parser.add_argument(
         "--biases", choices=BIAS_POLICIES, default="fixed",
         help="fixed: b1 = 0.35, b2 = 0.60 never trained (the blog's arithmetic, default); "
