@@ -20,12 +20,11 @@ examples:
 import csv
 import io
 import json
-import os
 import sys
 
 import numpy as np
 
-from backprop import cli, files
+from backprop import cli, files, training
 from backprop.analysis import POST_FIGURES, analyse
 from backprop.worked_example import WEIGHT_NAMES
 
@@ -44,7 +43,8 @@ def text_report(a) -> str:
         f"{'N':>7} {'E sequential':>14} {'E parallel':>14} {'|difference|':>12} {'relative':>9}  ahead",
     ]
     for r in a["checkpoints"]:
-        out.append(f"{r['iteration']:>7,} {r['error']['sequential']:14.10f} {r['error']['parallel']:14.10f} "
+        out.append(f"{r['iteration']:>7,} {cli.error_text(r['error']['sequential'], 14)} "
+                   f"{cli.error_text(r['error']['parallel'], 14)} "
                    f"{r['abs_difference']:12.3e} {r['rel_difference']:9.2e}  {r['ahead']}")  # fmt: skip
     out += ["", f"{'N':>7} {'|y−t| seq':>10} {'|y−t| par':>10} {'|W1| seq':>9} {'|W1| par':>9} {'|W2| seq':>9} "
             f"{'|W2| par':>9} {'|ΔW1|':>9} {'|ΔW2|':>9} {'|grad| seq':>10} {'|grad| par':>10}"]  # fmt: skip
@@ -100,7 +100,7 @@ def write_csv(path, trajectories) -> None:
         ])  # fmt: skip
         for k, row in zip(t.iteration, table, strict=True):
             writer.writerow([method, int(k), *(repr(float(x)) for x in row[1:])])
-    files.atomic_write(path, out.getvalue())
+    files.write_output(path, out.getvalue())
 
 
 def main(argv=None) -> int:
@@ -114,26 +114,39 @@ def main(argv=None) -> int:
         help="checkpoints of section 1 (default 0,1,2,5,10,100,1000,10000), at most --iterations",
     )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print the report as one JSON document")
-    parser.add_argument("--csv", metavar="PATH", help="also write both trajectories, one row per iteration, to PATH")
+    parser.add_argument("--csv", metavar="PATH", type=cli.path,
+                        help="also write both trajectories, one row per iteration, to PATH (- : standard output)")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--update", metavar="README", help=f"rewrite the block between the {BLOCK} markers")
-    where.add_argument("--check", metavar="README", help="exit 0 if the marked block is current, else 1 and a diff")
+    where.add_argument("--update", metavar="README", type=cli.path,
+                       help=f"rewrite the block between the {BLOCK} markers")  # fmt: skip
+    where.add_argument("--check", metavar="README", type=cli.path,
+                       help="exit 0 if the marked block is current, else 1 and a diff")  # fmt: skip
     args = parser.parse_args(argv)
     if args.counts[-1] > args.iterations:
         parser.error(f"--counts goes up to {args.counts[-1]:,}, beyond --iterations {args.iterations:,}")
     if args.iterations < 10000:
         parser.error("--iterations must be at least 10,000: the post's figures are after 10,000 rounds")
+    if args.iterations + 1 > training.MAX_RECORDED_ROWS:  # both orders, every iteration recorded
+        parser.error(f"--iterations {args.iterations:,} would record every iteration of both orders, "
+                     f"{training.memory_text(2 * (args.iterations + 1))}; at most {training.MAX_RECORDED_ROWS - 1:,}")
 
-    if args.csv and not os.path.isdir(os.path.dirname(os.path.abspath(args.csv))):
-        return cli.fail(PROG, f"cannot write {args.csv}: its folder does not exist")
+    # Every output is checked before training.
+    reason = args.csv and files.why_not_output(args.csv)
+    if reason:
+        return cli.fail(PROG, f"cannot write {args.csv}: {reason}")
+    block = None
+    if args.update or args.check:
+        block = files.Block.open(PROG, args.update or args.check, BLOCK, check=bool(args.check))
+        if isinstance(block, int):
+            return block
     a = analyse(args.iterations, args.counts)
     if args.csv:
         try:
             write_csv(args.csv, a["_trajectories"])
         except OSError as exc:
             return cli.fail(PROG, f"cannot write {args.csv}: {exc.strerror or exc}")
-    if args.update or args.check:
-        return files.update_or_check_block(PROG, args.update or args.check, BLOCK, readme_block(a), bool(args.check))
+    if block is not None:
+        return block.finish(PROG, readme_block(a))
     if args.json:
         document = {k: v for k, v in a.items() if not k.startswith("_")}
         print(json.dumps(document, indent=2, ensure_ascii=False))
@@ -143,4 +156,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, "analyze_convergence.py")

@@ -15,9 +15,8 @@ examples:
   python ann_numpy.py --check-gradients    # first update against finite differences
 """
 
-import sys
 
-from backprop import training, training_cli
+from backprop import cli, training, training_cli
 from backprop.worked_example import LEARNING_RATE
 
 
@@ -37,4 +36,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, "ann_numpy.py")

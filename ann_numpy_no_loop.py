@@ -15,7 +15,6 @@ examples:
 """
 
 import json
-import sys
 
 from backprop import cli, published
 from backprop.training import COUNTING
@@ -147,4 +146,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, "ann_numpy_no_loop.py")

@@ -14,9 +14,8 @@ examples:
   python ann_numpy_original.py --check-gradients
 """
 
-import sys
 
-from backprop import training, training_cli
+from backprop import cli, training, training_cli
 from backprop.worked_example import LEARNING_RATE
 
 
@@ -35,4 +34,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, "ann_numpy_original.py")

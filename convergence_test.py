@@ -112,19 +112,26 @@ def main(argv=None) -> int:
     )  # fmt: skip
     parser.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown", help="output format")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--update", metavar="README", help=f"rewrite the block between the {BLOCK} markers")
-    where.add_argument("--check", metavar="README", help="exit 0 if the marked block is current, else 1 and a diff")
+    where.add_argument("--update", metavar="README", type=cli.path,
+                       help=f"rewrite the block between the {BLOCK} markers")  # fmt: skip
+    where.add_argument("--check", metavar="README", type=cli.path,
+                       help="exit 0 if the marked block is current, else 1 and a diff")  # fmt: skip
     args = parser.parse_args(argv)
     if (args.update or args.check) and args.format != "markdown":
         parser.error("--update and --check write markdown; leave out --format")
+    block = None
+    if args.update or args.check:  # read and check the README before training
+        block = files.Block.open(PROG, args.update or args.check, BLOCK, check=bool(args.check))
+        if isinstance(block, int):
+            return block
 
     rows = build_rows(args.counts)
     text = {"markdown": markdown, "csv": csv_text, "json": json_text}[args.format](rows)
-    if args.update or args.check:
-        return files.update_or_check_block(PROG, args.update or args.check, BLOCK, text, check=bool(args.check))
+    if block is not None:
+        return block.finish(PROG, text)
     sys.stdout.write(text)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, "convergence_test.py")

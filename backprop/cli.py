@@ -1,14 +1,18 @@
-"""Command-line plumbing every script shares: the parser, argument types, one-line errors.
+"""Command-line plumbing every script shares: the parser, argument types, one-line errors,
+and run(), which makes a script's main() a well-behaved process.
 
 Exit status: 0 done, 1 a runtime failure (divergence, an unwritable file, a failed
-check), 2 bad usage. Errors are one line on stderr starting with the script's name;
-never a traceback.
+check, a full device), 2 bad usage, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM);
+a closed pipe ends the process as it ends `yes | head -1` (SIGPIPE, 141 in the shell),
+silently. Errors are one line on stderr starting with the script's name; never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
+import signal
 import sys
 
 from backprop.training import MAX_ITERATIONS
@@ -21,12 +25,14 @@ DEFAULT_COUNTS = (0, 1, 2, 5, 10, 100, 1000, 10000)
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr ("prog: error: ...") and exit status 2."""
+    """argparse, but a usage error is one line on stderr ("prog: error: ...") and exit status 2,
+    and no prefix matching (--learn is not --learning-rate: a later flag cannot change an old command)."""
 
     def __init__(self, prog, doc, **kwargs):
         super().__init__(
-            prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs
-        )
+            prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False,
+            **kwargs,
+        )  # fmt: skip
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -73,6 +79,13 @@ def non_negative_real(text: str) -> float:
     return value
 
 
+def path(text: str) -> str:
+    """A file or folder name: anything but the empty string (which names no file)."""
+    if text == "":
+        raise ArgumentTypeError("an empty path names no file")
+    return text
+
+
 def counts_list(text: str) -> list[int]:
     """'1,2,5' -> [1, 2, 5]: whole numbers from 0 to the training cap, sorted, without repeats."""
     parts = [p.strip() for p in text.split(",")]
@@ -89,7 +102,51 @@ def add_learning_rate(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def error_text(e: float, width: int = 0) -> str:
+    """An error as text: 10 decimals, as the tables print it, down to 1e-5 (still 6 significant
+    digits); below, 10 significant digits in exponent notation, never 0.0000000000."""
+    text = f"{e:.10f}" if e == 0 or abs(e) >= 1e-5 or not math.isfinite(e) else f"{e:.9e}"
+    return f"{text:>{width}}"
+
+
 def fail(prog: str, message: str, status: int = 1) -> int:
     """Print one error line for prog and return the exit status to use."""
     print(f"{prog}: {message}", file=sys.stderr)
     return status
+
+
+# --- the process -------------------------------------------------------------------------------
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program stands, so that it unwinds as Ctrl-C does (temporary files removed)."""
+
+
+def raise_terminated(signum, frame):
+    raise Terminated()
+
+
+def run(main, prog: str) -> None:
+    """Run a script's main() as a process a user starts, and exit with its status.
+
+    Ctrl-C and SIGTERM unwind the program (nothing partial is left: atomic writes remove their
+    temporary files) and print one line, with the iteration or epoch reached when the training
+    loop recorded it (exc.where); a closed pipe ends the process as SIGPIPE ends any other
+    program; a failed write to standard output (a full device) is one line and status 1.
+    """
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        status = main()
+        sys.stdout.flush()
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        where = f" at {exc.where}" if getattr(exc, "where", None) else ""
+        print(f"{prog}: {'terminated' if terminated else 'interrupted'}{where}", file=sys.stderr)
+        status = 143 if terminated else 130
+    except OSError as exc:  # writing the results failed: standard output is full or gone
+        print(f"{prog}: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        # What is still buffered goes nowhere, so that the interpreter's last flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 1
+    sys.exit(status)

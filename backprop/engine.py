@@ -101,6 +101,16 @@ class FastNetwork:
         subtract(self.one_4, self.outputs, self.dout_dnet)
         multiply(self.dout_dnet, self.outputs, self.dout_dnet)  # dout/dnet = out (1 − out), both layers
 
+    def forward_without_overflow(self) -> None:
+        """forward() for a saturated network: σ(net) = e^net / (1 + e^net) where net < 0, so that
+        no e^x overflows (the slow path, taken only when forward() overflowed)."""
+        with np.errstate(over="ignore", under="ignore", invalid="raise"):
+            for W_b, layer_input, out in ((self.W1_b1, self.x_1, self.out_h), (self.W2_b2, self.out_h_1, self.out_o)):
+                net = W_b @ layer_input
+                e = np.exp(-np.abs(net))  # ≤ 1: never overflows
+                out[...] = np.where(net >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+            np.multiply(self.outputs, self.one_4 - self.outputs, out=self.dout_dnet)
+
     def output_layer_gradient(self) -> None:
         """delta_o = c (out_o − t) ⊙ out_o (1 − out_o); [dE/dW2 | dE/db2] = delta_o [out_h; 1]ᵀ."""
         delta_o = self.delta_o

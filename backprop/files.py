@@ -1,35 +1,110 @@
-"""Writing files safely: atomic replacement, and README blocks between markers."""
+"""Writing files safely: atomic replacement, streams, and README blocks between markers.
+
+A file is replaced through a temporary file in its folder (named .tmp-*, which .gitignore
+covers) and os.replace, so a reader never sees it half written and an interrupted write
+leaves nothing behind. A symbolic link is written through: its target gets the new text
+and the link stays a link. A file that cannot be replaced faithfully is refused before
+any work is done: a read-only file (replacing it would need only the folder's
+permission), a file with several hard links (replacing it would split them), a folder.
+A stream (a FIFO, /dev/stdout, or "-") is written to, not replaced.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import errno
 import os
+import stat
 import sys
 import tempfile
 
 from backprop.cli import fail
 
 
+class Unwritable(OSError):
+    """A file this module refuses to replace; strerror says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(errno.EACCES, reason)
+
+
+def is_stream(path) -> bool:
+    """'-', or an existing file that is not a regular file or a folder (a FIFO, a terminal, /dev/stdout)."""
+    if str(path) == "-":
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def why_unwritable(path) -> str | None:
+    """Why atomic_write(path) would be refused or fail, in words; None when it can go ahead."""
+    real = os.path.realpath(path)
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            return "it is a folder"
+        if st.st_nlink > 1:
+            return f"it has {st.st_nlink} hard links, and replacing it would split them"
+        if not st.st_mode & 0o222 or not os.access(real, os.W_OK):
+            return "it is read-only"
+    folder = os.path.dirname(real)
+    if not os.path.isdir(folder):
+        return "its folder does not exist"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "its folder is not writable"
+    return None
+
+
 def atomic_write(path, data: str | bytes) -> None:
-    """Write data to path through a temporary file in the same folder and os.replace."""
-    folder = os.path.dirname(os.path.abspath(path))
+    """Write data to path (through a symbolic link to its target) via a temporary file in the same
+    folder and os.replace; Unwritable when why_unwritable(path) objects."""
+    reason = why_unwritable(path)
+    if reason:
+        raise Unwritable(reason)
+    real = os.path.realpath(path)
     mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(real), prefix=".tmp-", suffix="-" + os.path.basename(real))
     try:
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
             f.write(data)
         # mkstemp makes the file private (0600); give it the mode the file had, or a new file's.
         try:
-            permissions = os.stat(path).st_mode & 0o777
+            permissions = os.stat(real).st_mode & 0o777
         except FileNotFoundError:
             umask = os.umask(0)
             os.umask(umask)
             permissions = 0o666 & ~umask
         os.chmod(tmp, permissions)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
+        os.replace(tmp, real)
+    except BaseException:  # Ctrl-C and SIGTERM too; after the rename there is nothing to remove
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
+
+
+def write_output(path, text: str) -> None:
+    """text to a stream as it is ("-": standard output), or atomically to a file."""
+    if str(path) == "-":
+        sys.stdout.write(text)
+    elif is_stream(path):
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    else:
+        atomic_write(path, text)
+
+
+def why_not_output(path) -> str | None:
+    """Why write_output(path, ...) would fail, checked before the work that makes the text."""
+    return None if is_stream(path) else why_unwritable(path)
 
 
 class MarkerError(ValueError):
@@ -52,32 +127,47 @@ def replace_block(text: str, name: str, content: str) -> str:
     return text[:i] + "\n" + content.rstrip("\n") + "\n" + text[j:]
 
 
-def update_or_check_block(prog: str, path: str, name: str, content: str, check: bool) -> int:
-    """--update PATH (rewrite the marked block atomically) or --check PATH (exit 1 and a diff if stale)."""
+class Block:
+    """A README's marked block for --update or --check, opened before the work that fills it.
 
+    open() reads the file and checks its markers (and, for --update, that it can be
+    replaced): a failure is one line and status 1 before any training. finish(content)
+    then rewrites the block or compares it.
+    """
 
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        return fail(prog, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
-    try:
-        new = replace_block(text, name, content)
-    except MarkerError as exc:
-        return fail(prog, f"{path}: {exc}; nothing written")
-    if check:
-        if new == text:
-            return 0
-        diff = difflib.unified_diff(
-            text.splitlines(keepends=True), new.splitlines(keepends=True), f"{path} (current)", f"{path} (generated)"
-        )
-        sys.stdout.writelines(diff)
-        return fail(prog, f"{path}: the {name} block is out of date; run with --update {path}")
-    if new != text:
+    def __init__(self, path: str, name: str, text: str, check: bool):
+        self.path, self.name, self.text, self.check = path, name, text, check
+
+    @classmethod
+    def open(cls, prog: str, path: str, name: str, check: bool) -> Block | int:
+        """The Block, or the exit status after one error line."""
         try:
-            atomic_write(path, new)
-        except OSError as exc:
-            return fail(prog, f"cannot write {path}: {exc.strerror or exc}")
-    return 0
+            with open(path, encoding="utf-8", newline="") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            return fail(prog, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+        try:
+            replace_block(text, name, "")
+        except MarkerError as exc:
+            return fail(prog, f"{path}: {exc}; nothing written")
+        reason = None if check else why_unwritable(path)
+        if reason:
+            return fail(prog, f"cannot write {path}: {reason}; nothing written")
+        return cls(path, name, text, check)
 
-
+    def finish(self, prog: str, content: str) -> int:
+        """--update: rewrite the block atomically; --check: exit 1 and a diff when it is stale."""
+        new = replace_block(self.text, self.name, content)
+        if self.check:
+            if new == self.text:
+                return 0
+            diff = difflib.unified_diff(self.text.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        f"{self.path} (current)", f"{self.path} (generated)")  # fmt: skip
+            sys.stdout.writelines(diff)
+            return fail(prog, f"{self.path}: the {self.name} block is out of date; run with --update {self.path}")
+        if new != self.text:
+            try:
+                atomic_write(self.path, new)
+            except OSError as exc:
+                return fail(prog, f"cannot write {self.path}: {exc.strerror or exc}")
+        return 0

@@ -81,13 +81,20 @@ def gradient_check(train, method, learning_rate, biases, loss):
     """Lines of a report and whether every check passed.
 
     Every parameter whose update the method takes at the initial weights must equal
-    −η × the finite-difference gradient within 1e-8·η. The sequential method's
-    hidden-layer update is not a gradient step: for those parameters the report
-    shows the departure at η, η/2 and η/4 and checks that it shrinks as η².
+    −η × the finite-difference gradient, within the finite difference's error (1e-8·η)
+    plus the rounding of the parameter itself (4 units in its last place: a step is read
+    as the difference of two weights). The sequential method's hidden-layer update is
+    not a gradient step: for those parameters the report shows the departure at η, η/2
+    and η/4 and checks that it shrinks as η², where it stands above that rounding.
+    Raises ValueError when η/4 is 0 in double precision, TrainingDiverged when a step overflows.
     """
+    if not learning_rate / 4 > 0:
+        raise ValueError("η/4 is 0 in double precision; use a larger learning rate")
     names = parameter_names(biases)
     fd = finite_difference_gradient(biases, loss)
-    tolerance = 1e-8 * learning_rate
+    theta = flatten(W1_INIT, W2_INIT, B1_INIT, B2_INIT, biases)
+    resolution = 4 * np.spacing(np.abs(theta))  # what a weight's rounding hides of a step
+    tolerance = 1e-8 * learning_rate + resolution
     lines = [
         f"gradient check of the {method} method's first update, learning rate η = {learning_rate:g}, "
         f"biases {biases}, loss {loss}",
@@ -104,23 +111,27 @@ def gradient_check(train, method, learning_rate, biases, loss):
         if method == "sequential" and name in hidden_layer:
             verdict = "departs (sequential order, see below)"
             departing.append(i)
-        elif abs(diff) <= tolerance:
+        elif abs(diff) <= tolerance[i]:
             verdict = "OK"
         else:
-            verdict = f"MISMATCH (tolerance {tolerance:.1e})"
+            verdict = f"MISMATCH (tolerance {tolerance[i]:.1e})"
             ok = False
         lines.append(f"{name:>7} {step:16.12f} {reference:16.12f} {diff:11.2e}  {verdict}")
     if departing:
-        table, shrinks = departure_table([names[i] for i in departing], [dep[departing] for dep in departures])
+        table, shrinks = departure_table([names[i] for i in departing], [dep[departing] for dep in departures],
+                                         resolution[departing])  # fmt: skip
         lines += table
         ok = ok and shrinks
     lines.append("all checks passed" if ok else "CHECK FAILED")
     return lines, ok
 
 
-def departure_table(names, departures):
+def departure_table(names, departures, resolution):
     """The sequential departure at η, η/2, η/4 for each named parameter, and whether every one
-    shrinks as η² (halving η divides it by 2^p with p within 0.25 of 2): (lines, ok)."""
+    shrinks as η² (halving η divides it by 2^p with p within 0.25 of 2): (lines, ok).
+
+    A departure that is not 100 times its parameter's rounding at η/4 cannot be measured
+    to that precision: its row says so, and it does not count against the check."""
     lines = [
         "",
         "sequential departure from the gradient step (sequential step − (−η × FD grad)):",
@@ -129,9 +140,16 @@ def departure_table(names, departures):
     exponents = []
     for i, name in enumerate(names):
         d = [abs(dep[i]) for dep in departures]
+        if d[2] < 100 * resolution[i]:
+            lines.append(f"{name:>7} {d[0]:11.3e} {d[1]:11.3e} {d[2]:11.3e}  below the rounding of {name} "
+                         f"({resolution[i]:.1e}): not measurable here")  # fmt: skip
+            continue
         ratios = [d[0] / d[1], d[1] / d[2]]
         exponents += [math.log2(r) for r in ratios]
         lines.append(f"{name:>7} {d[0]:11.3e} {d[1]:11.3e} {d[2]:11.3e} {ratios[0]:12.3f} {ratios[1]:9.3f}")
+    if not exponents:
+        lines.append("the departure is below the weights' rounding at this η: OK, nothing to measure")
+        return lines, True
     shrinks = abs(max(exponents, key=lambda p: abs(p - 2)) - 2) < 0.25
     lines.append(
         f"halving η divides the departure by 2^p with p between {min(exponents):.3f} and "

@@ -31,6 +31,19 @@ from backprop.worked_example import (
 # a quarter of an hour without recording (see README, "Speed").
 MAX_ITERATIONS = 100_000_000
 
+# What one recorded row costs (Trajectory.nbytes per row: 29 numbers of state and gradient,
+# the error and the iteration), and at most how many rows a run records: 10^7 rows are 2.5 GB
+# of arrays and measured a peak of about 1.3 times that while a Trajectory is built.
+ROW_BYTES = 248
+PEAK_FACTOR = 1.3
+MAX_RECORDED_ROWS = 10_000_000
+
+
+def memory_text(rows: int) -> str:
+    """'about 3.2 GB': the peak memory of recording `rows` rows."""
+    return f"{rows:,} recorded rows, about {rows * ROW_BYTES * PEAK_FACTOR / 1e9:.1f} GB"
+
+
 COUNTING = "iteration N is the state after N weight updates; iteration 0 is the initial weights"
 
 
@@ -184,6 +197,9 @@ def train(
     learning_rate = check_learning_rate(learning_rate)
     net = FastNetwork(learning_rate, biases, check_loss(loss), w1, w2, b1, b2)
     rows = recorded_iterations(iterations, record_every, checkpoints)
+    if len(rows) > MAX_RECORDED_ROWS:
+        raise ValueError(f"recording {memory_text(len(rows))}, is more than {MAX_RECORDED_ROWS:,} rows; "
+                         "record fewer (record_every, checkpoints)")  # fmt: skip
     states = np.empty((len(rows), FastNetwork.STATE_SIZE))
     gradients = np.empty((len(rows), FastNetwork.GRADIENT_SIZE))
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
@@ -201,33 +217,50 @@ def loop(net: FastNetwork, update, rows, states, gradients, on_record) -> None:
     try:
         net.forward()
     except FloatingPointError:
-        raise diverged(0, net.learning_rate, "its forward pass") from None
+        saturated_forward(net, 0)
     state, gradient, last = net.state, net.gradient, len(rows) - 1
-    for r, k in enumerate(rows):
-        states[r] = state  # the weights after k updates and the forward pass at them
-        if on_record is not None:
-            on_record(k, net.error())
-        if r == last:
-            break
-        advance(net, update, k, k + 1)
-        gradients[r] = gradient  # the gradient that update k + 1 applied
-        if rows[r + 1] > k + 1:
-            advance(net, update, k + 1, rows[r + 1])
+    try:
+        for r, k in enumerate(rows):
+            states[r] = state  # the weights after k updates and the forward pass at them
+            if on_record is not None:
+                on_record(k, net.error())
+            if r == last:
+                break
+            advance(net, update, k, k + 1)
+            gradients[r] = gradient  # the gradient that update k + 1 applied
+            if rows[r + 1] > k + 1:
+                advance(net, update, k + 1, rows[r + 1])
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: say how far training got
+        stop.where = getattr(stop, "where", None) or f"iteration {k}"
+        raise
     gradients[last] = next_gradient(net, update)
 
 
 def advance(net: FastNetwork, update, start: int, stop: int) -> None:
     """From iteration start to iteration stop: each update, then the forward pass at the new weights."""
-    forward = net.forward
-    for k in range(start, stop):
-        try:
-            update(net)
-        except FloatingPointError:
-            raise diverged(k + 1, net.learning_rate, "the update that makes it") from None
-        try:
-            forward()
-        except FloatingPointError:
-            raise diverged(k + 1, net.learning_rate, "its forward pass") from None
+    forward, k = net.forward, start
+    try:
+        for k in range(start, stop):
+            try:
+                update(net)
+            except FloatingPointError:
+                raise diverged(k + 1, net.learning_rate, "the update that makes it") from None
+            try:
+                forward()
+            except FloatingPointError:
+                saturated_forward(net, k + 1)
+    except KeyboardInterrupt as stop:
+        stop.where = f"iteration {k}"  # the last state completed
+        raise
+
+
+def saturated_forward(net: FastNetwork, k: int) -> None:
+    """The forward pass at iteration k when e^(−net) overflowed: a saturated sigmoid (σ(−800) is
+    0 to double precision), not divergence. Divergence is a weight, an output or the error that
+    is not finite."""
+    net.forward_without_overflow()
+    if not np.isfinite(net.state).all():
+        raise diverged(k, net.learning_rate, "its forward pass")
 
 
 def next_gradient(net: FastNetwork, update) -> np.ndarray:

@@ -11,7 +11,16 @@ import json
 import numpy as np
 
 from backprop import cli, gradcheck
-from backprop.training import COUNTING, MAX_ITERATIONS, TrainingDiverged, describe_settings, updates
+from backprop.training import (
+    COUNTING,
+    MAX_ITERATIONS,
+    MAX_RECORDED_ROWS,
+    TrainingDiverged,
+    describe_settings,
+    memory_text,
+    recorded_iterations,
+    updates,
+)
 from backprop.worked_example import BIAS_POLICIES, LOSSES, TARGET
 
 
@@ -53,11 +62,19 @@ def training_parser(prog: str, doc: str) -> cli.ArgumentParser:
 
 def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
     """The command line of a training script whose train() follows ann_numpy.train's signature."""
-    args = training_parser(prog, doc).parse_args(argv)
+    parser = training_parser(prog, doc)
+    args = parser.parse_args(argv)
     if args.check_gradients:
-        lines, ok = gradcheck.gradient_check(train, method, args.learning_rate, args.biases, args.loss)
+        try:
+            lines, ok = gradcheck.gradient_check(train, method, args.learning_rate, args.biases, args.loss)
+        except (TrainingDiverged, ValueError) as exc:
+            return cli.fail(prog, f"cannot check the gradients at learning rate {args.learning_rate:g}: {exc}")
         print("\n".join(lines))
         return 0 if ok else 1
+    rows = len(recorded_iterations(args.iterations, args.print_every))
+    if rows > MAX_RECORDED_ROWS:
+        parser.error(f"--print-every {args.print_every:,} over {args.iterations:,} updates would mean "
+                     f"{memory_text(rows)}; print at most {MAX_RECORDED_ROWS:,} rows")
 
     settings = describe_settings(method, args.iterations, args.learning_rate, args.biases, args.loss)
     stream_errors = bool(args.print_every) and not args.json
@@ -65,7 +82,7 @@ def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
         print(settings, flush=True)
 
     def print_error(k, e):
-        print(f"iteration {k:>{len(str(args.iterations))}}: error {e:.10f}", flush=True)
+        print(f"iteration {k:>{len(str(args.iterations))}}: error {cli.error_text(e)}", flush=True)
 
     try:
         trajectory = train(
@@ -107,8 +124,8 @@ def text_lines(t) -> list[str]:
     """The text output after the settings line: the errors at both ends, the prediction, the weights."""
     n = t.iterations
     lines = [
-        f"error at iteration 0 (initial weights): {t.error[0]:.10f}",
-        f"error at iteration {n} (after {updates(n)}): {t.error[-1]:.10f}",
+        f"error at iteration 0 (initial weights): {cli.error_text(t.error[0])}",
+        f"error at iteration {n} (after {updates(n)}): {cli.error_text(t.error[-1])}",
         f"prediction: {vector(t.output[-1])}",
         f"target:     {vector(TARGET)}",
         f"W1 = [[w1, w2], [w3, w4]] = {matrix(t.w1[-1])}",
