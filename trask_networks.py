@@ -58,14 +58,18 @@ def train(name: str, seed: int = 1, updates: int | None = None) -> Run:
     net = layered.Network(sizes, "sigmoid", "sigmoid", train_biases=False, weights=weights, biases=[0.0] * len(weights))
     # Trask's syn += l.T · (error ⊙ σ') is W ← W − 1 · ∂E/∂W for E = ½ Σ (t − y)²: plain SGD, η = 1.
     trainer = layered.Trainer(net, optimizers.SGD(net.params.size, 1.0), loss="half-sse", order="parallel")
-    errors, before_last = [], layered.predict(net, X).copy()
-    for j in range(updates):
-        if j % PRINT_EVERY == 0 or j == updates - 1:
-            y = layered.predict(net, X)
-            if j % PRINT_EVERY == 0:
-                errors.append((j, float(np.mean(np.abs(t - y)))))
-            before_last = y.copy()
-        trainer.step(X, t)
+    errors, before_last, j = [], layered.predict(net, X).copy(), 0
+    try:
+        for j in range(updates):
+            if j % PRINT_EVERY == 0 or j == updates - 1:
+                y = layered.predict(net, X)
+                if j % PRINT_EVERY == 0:
+                    errors.append((j, float(np.mean(np.abs(t - y)))))
+                before_last = y.copy()
+            trainer.step(X, t)
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: say how far training got
+        stop.where = f"update {j:,}"
+        raise
     return Run(errors, before_last, layered.predict(net, X), net)
 
 

@@ -10,6 +10,7 @@ silently. Errors are one line on stderr starting with the script's name; never a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import signal
@@ -147,6 +148,7 @@ def run(main, prog: str) -> None:
     except OSError as exc:  # writing the results failed: standard output is full or gone
         print(f"{prog}: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         # What is still buffered goes nowhere, so that the interpreter's last flush cannot fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):  # ValueError: a stream without a file descriptor
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         status = 1
     sys.exit(status)

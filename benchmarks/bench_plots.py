@@ -12,7 +12,6 @@ interleaved; the best total counts. Goal (issue 4): scripts / baseline under 2.
     python -m benchmarks.bench_plots --repeat 10 --iterations 20000
 """
 
-import argparse
 import platform
 import subprocess
 import sys
@@ -22,6 +21,8 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
+
+from backprop import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ("plot_convergence.py", "plot_key_differences.py", "plot_all_variables.py")
@@ -35,11 +36,13 @@ def timed(command) -> float:
     return time.perf_counter() - start
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=5, help="rounds; the best total counts (default 5)")
-    parser.add_argument("--iterations", type=int, default=10_000, help="updates per method (default 10,000)")
-    args = parser.parse_args()
+def main(argv=None) -> int:
+    parser = cli.ArgumentParser("bench_plots", __doc__)
+    parser.add_argument("--repeat", type=lambda s: cli.whole_number(s, 1, 100), default=5,
+                        help="rounds; the best total counts (default 5)")
+    parser.add_argument("--iterations", type=cli.positive_count, default=10_000,
+                        help="updates per method (default 10,000)")
+    args = parser.parse_args(argv)
     print(
         f"{platform.machine()}, {platform.system()}, Python {platform.python_version()}, "
         f"NumPy {np.__version__}, matplotlib {matplotlib.__version__}"
@@ -71,4 +74,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    cli.run(main, "bench_plots")

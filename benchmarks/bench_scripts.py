@@ -7,14 +7,13 @@ run --repeat times; the best time counts.
     python -m benchmarks.bench_scripts          # from the project's root
 """
 
-import argparse
 import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from backprop import training
+from backprop import cli, training
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,10 +31,11 @@ def command(*args):
     return lambda: subprocess.run([sys.executable, *args], cwd=ROOT, check=True, capture_output=True)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts (default 3)")
-    args = parser.parse_args()
+def main(argv=None) -> int:
+    parser = cli.ArgumentParser("bench_scripts", __doc__)
+    parser.add_argument("--repeat", type=lambda s: cli.whole_number(s, 1, 100), default=3,
+                        help="runs per measurement; the best counts (default 3)")
+    args = parser.parse_args(argv)
     import_numpy = best(command("-c", "import numpy"), args.repeat)
     runs = best(lambda: (training.train("sequential", 10000), training.train("parallel", 10000)), args.repeat)
     budget = import_numpy + runs
@@ -48,4 +48,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    cli.run(main, "bench_scripts")

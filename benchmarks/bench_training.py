@@ -9,13 +9,12 @@ the best of --repeat rounds counts.
     python -m benchmarks.bench_training --iterations 20000 --repeat 5
 """
 
-import argparse
 import platform
 import time
 
 import numpy as np
 
-from backprop import training
+from backprop import cli, training
 from backprop.worked_example import B1_INIT, B2_INIT, INPUT, TARGET, W1_INIT, W2_INIT
 
 
@@ -38,11 +37,13 @@ def reference_loop(iterations, sequential, lr=0.5):
     return w1, w2
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--iterations", type=int, default=100_000, help="iterations per run (default 100,000)")
-    parser.add_argument("--repeat", type=int, default=5, help="rounds; the best time of each counts (default 5)")
-    args = parser.parse_args()
+def main(argv=None) -> int:
+    parser = cli.ArgumentParser("bench_training", __doc__)
+    parser.add_argument("--iterations", type=lambda s: cli.whole_number(s, 1, 10_000_000), default=100_000,
+                        help="iterations per run (default 100,000)")
+    parser.add_argument("--repeat", type=lambda s: cli.whole_number(s, 1, 100), default=5,
+                        help="rounds; the best time of each counts (default 5)")
+    args = parser.parse_args(argv)
     n = args.iterations
     print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, NumPy {np.__version__}")
     print(f"{n:,} iterations, best of {args.repeat} interleaved rounds; µs per iteration; "
@@ -69,4 +70,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    cli.run(main, "bench_training")

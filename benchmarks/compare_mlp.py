@@ -20,7 +20,6 @@ not reached). Ratios are this engine ÷ the library, measured in this run.
 
 from __future__ import annotations
 
-import argparse
 import platform
 import statistics
 import sys
@@ -29,7 +28,7 @@ import warnings
 
 import numpy as np
 
-from backprop import datasets, layered, optimizers
+from backprop import cli, datasets, layered, optimizers
 
 SIZES, BATCH, THRESHOLDS = [3, 32, 16, 1], 32, (1e-3, 1e-4)
 LEARNING_RATES = {"sgd": 0.05, "adam": 0.001}
@@ -157,13 +156,21 @@ def summarise(runs):
     return row
 
 
+def seed_list(text: str) -> list[int]:
+    """--seeds 0,1,2: whole numbers, comma-separated."""
+    return [cli.whole_number(part, 0, 2**32 - 1) for part in text.split(",")]
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seeds", default="0,1,2", help="comma-separated seeds of the initial weights and order")
-    parser.add_argument("--adam-epochs", type=int, default=600, help="epoch limit of the Adam runs (default 600)")
-    parser.add_argument("--sgd-epochs", type=int, default=20, help="epochs of the SGD runs (default 20)")
+    parser = cli.ArgumentParser("compare_mlp", __doc__)
+    parser.add_argument("--seeds", type=seed_list, default=[0, 1, 2],
+                        help="comma-separated seeds of the initial weights and order")
+    parser.add_argument("--adam-epochs", type=lambda s: cli.whole_number(s, 1, 100_000), default=600,
+                        help="epoch limit of the Adam runs (default 600)")
+    parser.add_argument("--sgd-epochs", type=lambda s: cli.whole_number(s, 1, 100_000), default=20,
+                        help="epochs of the SGD runs (default 20)")
     args = parser.parse_args(argv)
-    seeds = [int(s) for s in args.seeds.split(",")]
+    seeds = args.seeds
     try:
         import sklearn
     except ImportError:
@@ -203,7 +210,7 @@ def main(argv=None) -> int:
                   f"epoch and seed: {gap:.1e}", file=sys.stderr, flush=True)  # fmt: skip
 
     print(f"python {platform.python_version()}, numpy {np.__version__}, scikit-learn {sklearn.__version__}, "
-          f"PyTorch {torch_version or 'not installed'}; {platform.machine()}; seeds {args.seeds}; "
+          f"PyTorch {torch_version or 'not installed'}; {platform.machine()}; seeds {','.join(map(str, seeds))}; "
           f"medians; ratio = this engine ÷ the library")  # fmt: skip
     print()
     print("| optimizer | library | ms per epoch | ratio | epochs to 1e-3 | s to 1e-3 | ratio "
@@ -239,4 +246,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, "compare_mlp")

@@ -57,7 +57,9 @@ def test_readme_quick_start_is_what_the_command_prints(runs, root):
 
 def test_readme_gives_the_two_setup_commands(root):
     readme = (root / "README.md").read_text(encoding="utf-8")
-    assert "pip install -r requirements.txt && python ann_numpy.py 1000" in readme
-    assert re.search(r"^pip install -r requirements-dev.txt && python -m pytest$", readme, re.MULTILINE)
-    # .ci/run runs exactly that line of the README.
-    assert "grep -m1 '^pip install -r requirements-dev.txt && ' README.md" in (root / ".ci/run").read_text()
+    venv = "python3 -m venv .venv && . .venv/bin/activate && "
+    assert f"\n{venv}pip install -r requirements.txt && python ann_numpy.py 1000\n" in readme
+    assert re.search(rf"^{re.escape(venv)}pip install -r requirements-dev.txt && python -m pytest$", readme, re.M)
+    # .ci/run runs exactly that line of the README, and git ignores the environment it makes.
+    assert f"grep -m1 '^{venv}pip install -r requirements-dev.txt && ' README.md" in (root / ".ci/run").read_text()
+    assert ".venv/" in (root / ".gitignore").read_text().splitlines()
