@@ -157,6 +157,13 @@ def test_a_read_only_readme_is_refused_before_training(readme, no_training, caps
     assert readme.read_bytes() == before and os.listdir(readme.parent) == ["README.md"]
 
 
+@pytest.mark.parametrize("unreadable", ["missing.md", "."])
+def test_an_unreadable_readme_is_one_line_before_training(unreadable, tmp_path, no_training, capsys):
+    result = call(convergence_test.main, "--check", tmp_path / unreadable, capsys=capsys)
+    assert_one_line_error(result, "convergence_test.py", 1)
+    assert result[2].startswith("convergence_test.py: cannot read ")
+
+
 def test_a_symlinked_readme_is_updated_through_the_link(readme, capsys):
     link = readme.parent / "link.md"
     link.symlink_to(readme.name)
