@@ -156,6 +156,11 @@ def check_learning_rate(learning_rate) -> float:
     return float(learning_rate)
 
 
+def most_recorded(iterations: int, record_every: int = 1, checkpoints=()) -> int:
+    """At most how many rows recorded_iterations() lists (the ends, every record_every-th, the checkpoints)."""
+    return 2 + (iterations // record_every if record_every else 0) + len(checkpoints)
+
+
 def recorded_iterations(iterations: int, record_every: int = 1, checkpoints: Iterable[int] | None = None):
     """The sorted iterations a run records: 0, N, every record_every-th (0: none), and checkpoints."""
     if isinstance(record_every, bool) or not isinstance(record_every, numbers.Integral) or record_every < 0:
@@ -196,10 +201,12 @@ def train(
     iterations = check_iterations(iterations)
     learning_rate = check_learning_rate(learning_rate)
     net = FastNetwork(learning_rate, biases, check_loss(loss), w1, w2, b1, b2)
-    rows = recorded_iterations(iterations, record_every, checkpoints)
-    if len(rows) > MAX_RECORDED_ROWS:
-        raise ValueError(f"recording {memory_text(len(rows))}, is more than {MAX_RECORDED_ROWS:,} rows; "
+    checkpoints = list(checkpoints or ())
+    most = most_recorded(iterations, record_every, checkpoints)
+    if most > MAX_RECORDED_ROWS:  # refused before the rows are even listed
+        raise ValueError(f"recording {memory_text(most)}, is more than {MAX_RECORDED_ROWS:,} rows; "
                          "record fewer (record_every, checkpoints)")  # fmt: skip
+    rows = recorded_iterations(iterations, record_every, checkpoints)
     states = np.empty((len(rows), FastNetwork.STATE_SIZE))
     gradients = np.empty((len(rows), FastNetwork.GRADIENT_SIZE))
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):

@@ -18,7 +18,7 @@ from backprop.training import (
     TrainingDiverged,
     describe_settings,
     memory_text,
-    recorded_iterations,
+    most_recorded,
     updates,
 )
 from backprop.worked_example import BIAS_POLICIES, LOSSES, TARGET
@@ -71,7 +71,7 @@ def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
             return cli.fail(prog, f"cannot check the gradients at learning rate {args.learning_rate:g}: {exc}")
         print("\n".join(lines))
         return 0 if ok else 1
-    rows = len(recorded_iterations(args.iterations, args.print_every))
+    rows = most_recorded(args.iterations, args.print_every)
     if rows > MAX_RECORDED_ROWS:
         parser.error(f"--print-every {args.print_every:,} over {args.iterations:,} updates would mean "
                      f"{memory_text(rows)}; print at most {MAX_RECORDED_ROWS:,} rows")
