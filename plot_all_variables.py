@@ -18,9 +18,7 @@ examples:
   python plot_all_variables.py --format svg --show
 """
 
-import sys
-
-from backprop import plotting
+from backprop import cli, plotting
 from backprop.worked_example import TARGET
 
 PROG = "plot_all_variables.py"
@@ -67,7 +65,7 @@ def all_variables(sequential, parallel):
     w1..w4; w5..w8; both predictions and two extra panels."""
     fig, axes = plotting.new_figure(
         "Every variable of the 2-2-2 network, sequential and parallel updates", sequential, 16, 14, 4, 4,
-        sharex=True, grid=dict(left=0.05, right=0.99, top=0.88, bottom=0.045, hspace=0.34, wspace=0.3),
+        sharex=True, grid=dict(left=0.05, right=0.99, bottom=0.045, hspace=0.34, wspace=0.3), header=0.75,
     )  # fmt: skip
     both = (sequential, parallel)
     error, out_h1, out_h2, extra1, *w1_w4, out_o1, out_o2, extra2, extra3 = [
@@ -101,9 +99,9 @@ def all_variables(sequential, parallel):
                 ax.plot(t.iteration, values(t)[:, 1], label=f"{t.method}, neuron 2", alpha=0.6,
                         **{**plotting.STYLE[t.method], "linewidth": 1})  # fmt: skip
             plotting.label(ax, title, ylabel, xlabel(ax), legend=True)
-        else:
-            panel(ax, values, title, ylabel)
-    plotting.figure_legend(fig, 0.935, target=True)
+        else:  # a gradient component (small: ticks as a × 10^k, 10^k in the axis label) or a shared bias
+            panel(ax, values, title, ylabel + plotting.difference_axis(ax, [values(t) for t in both]))
+    plotting.figure_legend(fig, target=True)
     return fig
 
 
@@ -111,7 +109,7 @@ def weight_trajectories_3d(sequential, parallel):
     """Two 3-D panels: the path of (w1, w2, w3) and of (w5, w6, w7), start and end marked."""
     fig, axes = plotting.new_figure(
         "The path of the weights through parameter space", sequential, 14, 7.5, 1, 2,
-        subplot_kw=dict(projection="3d"), grid=dict(left=0.0, right=0.97, top=0.74, bottom=0.02, wspace=0.05),
+        subplot_kw=dict(projection="3d"), grid=dict(left=0.0, right=0.97, bottom=0.02, wspace=0.05), header=1.2,
     )  # fmt: skip
     notes = (
         "w4 not shown; as i2 = 2·i1, ∂E/∂w2 = 2·∂E/∂w1:\n"
@@ -134,7 +132,8 @@ def weight_trajectories_3d(sequential, parallel):
         ax.set_zlabel(names[2])
         ax.set_title(f"{layer.capitalize()} layer: {', '.join(names)}\n{note}", y=1.0, fontsize="medium")
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.885), ncol=3, frameon=False)
+    top = plotting.below_title(fig, plotting.LEGEND_GAP)  # just under the figure title
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, top), ncol=3, frameon=False)
     return fig
 
 
@@ -150,4 +149,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, "plot_all_variables.py")

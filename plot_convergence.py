@@ -15,9 +15,7 @@ examples:
   python plot_convergence.py --learning-rate 2 --show
 """
 
-import sys
-
-from backprop import plotting
+from backprop import cli, plotting
 
 PROG = "plot_convergence.py"
 THRESHOLD = 1e-3  # the error level whose first crossing simple_convergence marks
@@ -27,7 +25,7 @@ def simple_convergence(sequential, parallel):
     """The error of both methods on a log axis, with the first iteration at or below THRESHOLD marked."""
     fig, (ax,) = plotting.new_figure(
         "Error E_total = ½ Σ (t − y)² of both update orders", sequential, 9, 5.5,
-        grid=dict(left=0.09, right=0.97, top=0.8, bottom=0.1),
+        grid=dict(left=0.09, right=0.97, bottom=0.1), header=0.35,
     )  # fmt: skip
     plotting.plot_methods(ax, (sequential, parallel), lambda t: t.error)
     plotting.log_scale(ax)
@@ -63,7 +61,7 @@ def convergence_comparison(sequential, parallel):
     """Four panels: error linear and log, difference and ratio of the two methods."""
     fig, axes = plotting.new_figure(
         "Sequential against parallel updates: the error", sequential, 12, 8, 2, 2,
-        grid=dict(left=0.07, right=0.98, top=0.87, bottom=0.07, hspace=0.35, wspace=0.22),
+        grid=dict(left=0.07, right=0.98, bottom=0.07, hspace=0.35, wspace=0.22), header=0.3,
     )  # fmt: skip
     both = (sequential, parallel)
     linear, log, difference, ratio = axes
@@ -80,9 +78,10 @@ def convergence_comparison(sequential, parallel):
     difference.plot(n, (sequential.error - parallel.error)[later], label="sequential − parallel",
                     **plotting.COMPARISON_STYLE)  # fmt: skip
     difference.axhline(0, color="black", linewidth=0.8)
-    plotting.difference_axis(difference)
+    multiplier = plotting.difference_axis(difference, (sequential.error - parallel.error)[later])
     plotting.log_scale(difference, "x")
-    plotting.label(difference, "Difference of the errors", "E_sequential − E_parallel", plotting.LOG_ITERATION_LABEL)
+    plotting.label(difference, "Difference of the errors", "E_sequential − E_parallel" + multiplier,
+                   plotting.LOG_ITERATION_LABEL)  # fmt: skip
     ratio.plot(n, (sequential.error / parallel.error)[later], label="sequential / parallel",
                **plotting.COMPARISON_STYLE)  # fmt: skip
     ratio.axhline(1, color="black", linewidth=0.8)
@@ -105,4 +104,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, "plot_convergence.py")

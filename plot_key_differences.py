@@ -15,11 +15,9 @@ examples:
   python plot_key_differences.py --learning-rate 5 --format pdf
 """
 
-import sys
-
 import numpy as np
 
-from backprop import plotting
+from backprop import cli, plotting
 from backprop.worked_example import TARGET
 
 PROG = "plot_key_differences.py"
@@ -43,7 +41,7 @@ def key_differences(sequential, parallel):
     """Nine panels: error, its difference and relative difference, outputs, distance, norms, gradient."""
     fig, axes = plotting.new_figure(
         "Key differences between sequential and parallel updates", sequential, 15, 12.5, 3, 3, sharex=False,
-        grid=dict(left=0.06, right=0.985, top=0.865, bottom=0.05, hspace=0.42, wspace=0.25),
+        grid=dict(left=0.06, right=0.985, bottom=0.05, hspace=0.42, wspace=0.25), header=0.9,
     )  # fmt: skip
     both = (sequential, parallel)
     later = plotting.after_start(sequential)  # iteration 1 on, for the log-scaled iteration axes
@@ -60,9 +58,9 @@ def key_differences(sequential, parallel):
     def comparison(ax, values, title, ylabel):
         ax.plot(n, values[later], **plotting.COMPARISON_STYLE)
         ax.axhline(0, color="black", linewidth=0.8)
-        plotting.difference_axis(ax)
+        multiplier = plotting.difference_axis(ax, values[later])
         plotting.log_scale(ax, "x")
-        plotting.label(ax, title, ylabel, plotting.LOG_ITERATION_LABEL, legend=False)
+        plotting.label(ax, title, ylabel + multiplier, plotting.LOG_ITERATION_LABEL, legend=False)
 
     error, difference, relative, out_o1, out_o2, distance, norm_w1, norm_w2, gradient = axes
     methods(error, lambda t: t.error, "Error E_total", "E_total (log scale)", log=True)
@@ -82,7 +80,7 @@ def key_differences(sequential, parallel):
         "‖(∂E/∂W1, ∂E/∂W2)‖ (log scale)", log=True,
     )  # fmt: skip
     difference_style = dict(label="difference between the methods", **plotting.COMPARISON_STYLE)
-    plotting.figure_legend(fig, 0.925, target=True, extra=[difference_style])
+    plotting.figure_legend(fig, target=True, extra=[difference_style])
     return fig
 
 
@@ -95,4 +93,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, "plot_key_differences.py")

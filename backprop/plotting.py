@@ -19,9 +19,10 @@ import sys
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, NullLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator, ScalarFormatter
 
 from backprop import cli, files, training
 from backprop.training import MAX_ITERATIONS, TrainingDiverged, Trajectory
@@ -50,6 +51,16 @@ MAX_DPI = 600
 ITERATION_LABEL = "iteration N (after N updates)"
 LOG_ITERATION_LABEL = "iteration N (after N updates, log scale)"
 
+# The fixed layout, in inches, so that it holds at every --dpi. The figure title is 12 pt
+# text ("large"), 1.2 lines apart: 0.2 in a line; it has 3 lines, 4 when the run was sampled.
+TITLE_MARGIN = 0.12  # above the figure title
+TITLE_LINE = 0.21  # one line of the figure title, rounded up
+LEGEND_GAP = 0.05  # between the figure title and a figure legend below it
+# Ticks of a linear iteration axis are at least this far apart: room for a label up to
+# 999999 (six digits of 10 pt text, 0.53 in) and a gap; from 10^6 on matplotlib writes
+# the ticks as 0.2, 0.4, … with a multiplier (1e6) at the axis' right end.
+ITERATION_TICK_SPACE = 0.6
+
 
 # --- the command line ---------------------------------------------------------------------
 
@@ -69,7 +80,7 @@ def parser(prog: str, doc: str) -> cli.ArgumentParser:
     )  # fmt: skip
     cli.add_learning_rate(p)
     p.add_argument(
-        "--outdir", type=Path, default=DEFAULT_OUTDIR, metavar="DIR",
+        "--outdir", type=lambda text: Path(cli.path(text)), default=DEFAULT_OUTDIR, metavar="DIR",
         help="folder for the figures, created if missing (default: figures/ beside this script)",
     )  # fmt: skip
     p.add_argument("--format", choices=FORMATS, default="png", help="file format (default png)")
@@ -88,14 +99,9 @@ def main(prog: str, doc: str, argv, draw) -> int:
     if not args.show:
         matplotlib.use("Agg")
     outdir = str(args.outdir)
-    if os.path.exists(outdir) and not os.path.isdir(outdir):
-        return cli.fail(prog, f"output folder {outdir!r} is a file, not a folder")
-    try:
-        os.makedirs(outdir, exist_ok=True)
-    except OSError as exc:
-        return cli.fail(prog, f"cannot create output folder {outdir!r}: {exc.strerror or exc}")
-    if not os.access(outdir, os.W_OK | os.X_OK):
-        return cli.fail(prog, f"output folder {outdir!r} is not writable")
+    reason = why_no_outdir(outdir)  # checked before training; the folder is made only to write into it
+    if reason:
+        return cli.fail(prog, f"output folder {outdir!r} {reason}")
     try:
         sequential, parallel = train_both(args.iterations, args.learning_rate)
     except TrainingDiverged as exc:
@@ -148,26 +154,42 @@ def recording_step(t: Trajectory) -> int:
     return int(t.iteration[1] - t.iteration[0]) if len(t.iteration) > 1 else 1
 
 
-def new_figure(title: str, t: Trajectory, width: float, height: float, rows=1, cols=1, grid=None, **kw):
+def new_figure(title: str, t: Trajectory, width: float, height: float, rows=1, cols=1, grid=None, header=0.35,
+               **kw):  # fmt: skip
     """A Figure with its title and settings line, and its grid of axes (a flat list).
 
-    grid: the subplot margins and gaps (Figure.subplots_adjust's arguments), fixed by
-    hand per figure: a layout engine would measure every label, which costs more
-    time than drawing. Font sizes are in points and sizes in inches, so the
-    layout holds at every --dpi. kw goes to Figure.subplots (sharex, subplot_kw).
+    grid: the subplot margins and gaps (Figure.subplots_adjust's arguments but top),
+    fixed by hand per figure: a layout engine would measure every label, which costs
+    more time than drawing. header: the inches between the bottom of the figure title
+    and the top of the axes, for a figure legend and the axes' titles. The axes start
+    that far below the title however many lines it has (a sampled run adds one), so
+    nothing below the title moves into it. Font sizes are in points and sizes in
+    inches, so the layout holds at every --dpi. kw goes to Figure.subplots (sharex,
+    subplot_kw).
     """
     fig = Figure(figsize=(width, height))
-    fig.suptitle(f"{title}\n{subtitle(t)}", fontsize="large")
-    fig.subplots_adjust(**(grid or {}))
+    fig.suptitle(f"{title}\n{subtitle(t)}", fontsize="large", y=1 - TITLE_MARGIN / height, va="top")
+    fig.subplots_adjust(**{**(grid or {}), "top": below_title(fig, header)})
     return fig, list(fig.subplots(rows, cols, squeeze=False, **kw).flat)
 
 
-def figure_legend(fig, top: float, target: bool = False, extra=()) -> None:
-    """One legend for the whole figure, in one row centred under the title at height top.
+def title_bottom(fig) -> float:
+    """How far below the figure's top edge its title ends, in inches (by its number of lines)."""
+    return TITLE_MARGIN + TITLE_LINE * (fig.get_suptitle().count("\n") + 1)
+
+
+def below_title(fig, inches: float) -> float:
+    """The height `inches` below the bottom of the figure title, as a fraction of the figure's height."""
+    return 1 - (title_bottom(fig) + inches) / fig.get_figheight()
+
+
+def figure_legend(fig, target: bool = False, extra=()) -> None:
+    """One legend for the whole figure, in one row centred just under the title.
     extra: more entries, each a dict of line properties with a label."""
     styles = [dict(label=m, **STYLE[m]) for m in METHODS] + ([TARGET_STYLE] if target else []) + list(extra)
     handles = [Line2D([], [], **style) for style in styles]
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, top), ncol=len(handles), frameon=False)
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, below_title(fig, LEGEND_GAP)),
+               ncol=len(handles), frameon=False)  # fmt: skip
 
 
 def plot_methods(ax, trajectories, values):
@@ -179,6 +201,12 @@ def plot_methods(ax, trajectories, values):
 def label(ax, title, ylabel, xlabel=ITERATION_LABEL, legend=True):
     # y=1.0 fixes the title's place: matplotlib would otherwise measure the axes' decorations.
     ax.set_title(title, fontsize="medium", y=1.0)
+    if ax.get_xscale() == "linear":  # an iteration axis; a log-scaled one keeps a tick per decade
+        iteration_ticks(ax)
+    if isinstance(ax.yaxis.get_major_formatter(), ScalarFormatter):
+        # Whole values, not an offset such as +5.933e−1 above the axis, where it runs into the
+        # title: in a short run a value moves in its fourth digit.
+        ax.yaxis.get_major_formatter().set_useOffset(False)
     ax.set_ylabel(ylabel)
     ax.set_xlabel(xlabel)
     ax.grid(True, alpha=0.3)
@@ -203,9 +231,30 @@ def log_scale(ax, axis: str = "y") -> None:
     target.set_minor_locator(NullLocator())
 
 
-def difference_axis(ax) -> None:
-    """Tick labels of a small difference as a × 10^k, so that they stay narrow."""
-    ax.ticklabel_format(axis="y", style="sci", scilimits=(-2, 3))
+def iteration_ticks(ax) -> None:
+    """Ticks at least ITERATION_TICK_SPACE apart, so that labels such as 150000 and 200000 do
+    not run into each other; at whole iterations, in steps of 1, 2, 2.5 or 5 times a power of ten."""
+    width = ax.get_position().width * ax.get_figure().get_figwidth()
+    intervals = max(1, int(width / ITERATION_TICK_SPACE))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=intervals, steps=[1, 2, 2.5, 5, 10], integer=True))
+
+
+def difference_axis(ax, values) -> str:
+    """Tick labels of a small quantity (a difference, a gradient) as a in a × 10^k, so that
+    they stay narrow; returns the multiplier for the axis label, " (× 10⁻⁵)", or "" when the
+    values need none (their largest magnitude is from 0.1 to 999: plain numbers).
+
+    The multiplier goes into the axis label, not above the axis where matplotlib puts it:
+    there it runs into a long panel title. k is fixed by the largest |value|.
+    """
+    largest = float(np.max(np.abs(values), initial=0.0))
+    k = math.floor(math.log10(largest)) if largest > 0 else 0
+    if -2 < k < 3:
+        ax.ticklabel_format(axis="y", style="plain", useOffset=False)
+        return ""
+    ax.ticklabel_format(axis="y", style="sci", scilimits=(k, k), useOffset=False)
+    ax.yaxis.get_offset_text().set_visible(False)
+    return f" (× 10{str(k).translate(SUPERSCRIPT)})"
 
 
 def after_start(t: Trajectory):
@@ -249,9 +298,25 @@ def render(fig: Figure, fmt: str = "png", dpi: float = 100) -> bytes:
     return buffer.getvalue()
 
 
+def why_no_outdir(outdir: str) -> str | None:
+    """Why figures could not be written into outdir (made if missing), in words, or None."""
+    if os.path.exists(outdir):
+        if not os.path.isdir(outdir):
+            return "is a file, not a folder"
+        return None if os.access(outdir, os.W_OK | os.X_OK) else "is not writable"
+    parent = os.path.dirname(os.path.abspath(outdir))
+    while not os.path.exists(parent):  # the nearest folder that exists must let us make the rest
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        return f"cannot be made: {parent!r} is a file, not a folder"
+    return None if os.access(parent, os.W_OK | os.X_OK) else f"cannot be made: {parent!r} is not writable"
+
+
 def save(figures: dict, outdir, fmt: str = "png", dpi: float = 100) -> list[Path]:
-    """Render every figure, then write each atomically as outdir/STEM.fmt; returns the paths."""
+    """Render every figure, make outdir if missing, then write each atomically as outdir/STEM.fmt;
+    returns the paths."""
     data = {Path(outdir) / f"{stem}.{fmt}": render(fig, fmt, dpi) for stem, fig in figures.items()}
+    os.makedirs(outdir, exist_ok=True)
     for path, content in data.items():
         files.atomic_write(path, content)
     return list(data)
