@@ -17,7 +17,6 @@ examples:
 import argparse
 import json
 import math
-import os
 import sys
 
 import numpy as np
@@ -32,25 +31,53 @@ DEFAULTS = {  # data set: layer sizes, epoch limit, target test MSE (0: none)
 }
 LEARNING_RATES = {"adam": 0.001, "sgd": 0.05}
 MAX_WIDTH, MAX_PARAMETERS, MAX_EPOCHS = 4_096, 10_000_000, 1_000_000  # beyond: too large to run here
+# Memory. A batch of m rows takes a Workspace of 8 B × m × (Σ (size + 1) over the layers' inputs
+# + 3 × Σ size over their outputs), m up to 10,000 (the function data's training rows); the MSE
+# after each epoch runs forward over all training rows at once (a second Workspace, of which
+# the inputs and zs are written). The width and parameter caps alone do not bound this:
+# 3,4096,1,4096,1,… passes both with 31 layers of 4,096. With at most MAX_SIZES = 64 sizes,
+# MAX_HIDDEN_UNITS = 4,096 hidden units in all (one layer of MAX_WIDTH), and the ≤ 10 inputs and
+# 1 output that main() then requires, a row takes at most (10 + 4,096 + 63) + 3 × (4,096 + 1)
+# = 16,460 doubles, 132 kB: 1.3 GB at batch 10,000 and 4.2 MB at batch 32, plus, for the MSE,
+# (4,169 + 4,097) × 8 B × 10,000 = 0.66 GB: about what the widest single layer, 3,4096,1,
+# already needs. Measured peak memory of `mlp.py --epochs 1`: 0.67 GB for 3,4096,1 at batch 32;
+# with --batch-size 10000, 1.9 GB for 3,4096,1 and for 62 layers of 66, 2.1 GB for
+# 3,2048,2048,1. Not well under 1 GB at the largest batch: only a smaller MAX_WIDTH gives that.
+MAX_SIZES, MAX_HIDDEN_UNITS = 64, 4_096
 
 
 def layer_sizes(text: str) -> list[int]:
-    """--layers: whole numbers >= 1 separated by commas, at least two (inputs and outputs)."""
+    """--layers: whole numbers >= 1 separated by commas, at least two (inputs and outputs), at most
+    MAX_SIZES, each at most MAX_WIDTH, with at most MAX_HIDDEN_UNITS hidden units and MAX_PARAMETERS
+    weights and biases in all."""
+
+    def short(s: str, n: int) -> str:  # an error is one readable line, even for 20,000 sizes
+        return repr(s) if len(s) <= n else repr(s[:n]) + "…"
+
+    shown, parts = short(text, 60), text.split(",")
+    if len(parts) > MAX_SIZES:
+        raise argparse.ArgumentTypeError(f"{shown}: {len(parts):,} sizes; at most {MAX_SIZES} (inputs, "
+                                         f"{MAX_SIZES - 2} hidden layers, outputs)")  # fmt: skip
     sizes = []
-    for part in text.split(","):
+    for part in parts:
         try:
             size = int(part)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{text!r}: {part!r} is not a layer size; give whole numbers separated by commas, e.g. 3,32,16,1"
+                f"{shown}: {short(part, 20)} is not a layer size; give whole numbers separated by commas, "
+                "e.g. 3,32,16,1"
             ) from None
         if not 1 <= size <= MAX_WIDTH:
-            raise argparse.ArgumentTypeError(f"{text!r}: layer size {size} is outside 1..{MAX_WIDTH:,}")
+            shown_size = size if len(part) <= 20 else short(part, 20)
+            raise argparse.ArgumentTypeError(f"{shown}: layer size {shown_size} is outside 1..{MAX_WIDTH:,}")
         sizes.append(size)
     if len(sizes) < 2:
-        raise argparse.ArgumentTypeError(f"{text!r}: a network needs at least two sizes, inputs and outputs")
+        raise argparse.ArgumentTypeError(f"{shown}: a network needs at least two sizes, inputs and outputs")
+    if sum(sizes[1:-1]) > MAX_HIDDEN_UNITS:
+        raise argparse.ArgumentTypeError(f"{shown}: {sum(sizes[1:-1]):,} hidden units in all; at most "
+                                         f"{MAX_HIDDEN_UNITS:,}")  # fmt: skip
     if sum((i + 1) * o for i, o in zip(sizes, sizes[1:], strict=False)) > MAX_PARAMETERS:
-        raise argparse.ArgumentTypeError(f"{text!r}: more than {MAX_PARAMETERS:,} parameters")
+        raise argparse.ArgumentTypeError(f"{shown}: more than {MAX_PARAMETERS:,} parameters")
     return sizes
 
 
@@ -85,7 +112,8 @@ def parser() -> cli.ArgumentParser:
         help="seed of the data, the initial weights and the batch order (default 0)")
     add("--json", action="store_true", help="print one JSON document instead of text")
     add("--quiet", action="store_true", help="no progress lines on stderr")
-    add("--plot", metavar="PATH", help="also save the learning curves (MSE per epoch, log scale) as .png, .svg or .pdf")
+    add("--plot", metavar="PATH", type=cli.path,
+        help="also save the learning curves (MSE per epoch, log scale) as .png, .svg or .pdf")
     return p  # fmt: skip
 
 
@@ -100,8 +128,9 @@ def main(argv=None) -> int:
     if args.plot:
         if plot_format(args.plot) not in ("png", "svg", "pdf"):
             p.error(f"argument --plot: {args.plot!r} does not end in .png, .svg or .pdf")
-        if not os.path.isdir(os.path.dirname(os.path.abspath(args.plot))):
-            return cli.fail(PROG, f"cannot write {args.plot}: its folder does not exist")
+        reason = files.why_unwritable(args.plot)  # checked before training
+        if reason:
+            return cli.fail(PROG, f"cannot write {args.plot}: {reason}")
     try:
         data = datasets.load(args.dataset, args.seed)
     except datasets.MissingDependency as exc:
@@ -192,4 +221,4 @@ def measured(history: layered.History, scale: float, test_variance: float, targe
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli.run(main, "mlp.py")

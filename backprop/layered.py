@@ -59,17 +59,19 @@ LOSSES = {
 # On 32-row batches a NumPy call costs about a microsecond whatever it computes, so the
 # step is written as few calls as possible, into preallocated arrays, with constants as
 # 0-d arrays (NumPy converts a Python float on every call).
-ONE, TWO, MINUS_TWO, ZERO = np.array(1.0), np.array(2.0), np.array(-2.0), np.array(0.0)
+ONE, ZERO = np.array(1.0), np.array(0.0)
 
 
 def activate(name: str, z: np.ndarray, out: np.ndarray) -> np.ndarray:
     """a = f(z) into out; z is scratch space and may be out itself."""
-    if name == "tanh":  # tanh(z) = 2 / (1 + e^(−2z)) − 1: np.exp costs less than half of np.tanh here
-        np.multiply(z, MINUS_TWO, out=z)
-        np.exp(z, out=z)
-        np.add(z, ONE, out=z)
-        np.divide(TWO, z, out=z)
-        return np.subtract(z, ONE, out=out)
+    if name == "tanh":
+        # np.tanh: one call, within a few ulps of tanh for every z (exact near 0, ±1 for
+        # large |z|, no overflow). The former 2 / (1 + e^(−2z)) − 1 took five calls and lost
+        # relative accuracy near 0 (8e-8 at z = 1e-9); with NumPy 2.4 on x86-64 (AVX-512)
+        # np.tanh is also faster on a 32-row batch (32 × 32 into a Workspace view: 3.0–3.7 µs
+        # against 4.3–6.7 µs) and about as fast on 10,000 rows (× 32: 0.66–0.86 ms against
+        # 0.61–0.92 ms), ranges over runs on a shared machine.
+        return np.tanh(z, out=out)
     if name == "sigmoid":
         np.negative(z, out=z)
         np.exp(z, out=z)
@@ -312,17 +314,21 @@ def train(net: Network, X, y, optimizer, *, epochs: int, batch_size: int, loss="
         return target_mse is not None and val_mse <= target_mse
 
     with np.errstate(all="ignore"):  # overflow shows up as a non-finite MSE, reported once
-        done = record(0)
-        for epoch in range(1, epochs + 1):
-            if done:
-                break
-            if shuffle:
-                order_ = rng.permutation(len(X))
-                X_epoch, y_epoch = X[order_], y[order_]
-            else:
-                X_epoch, y_epoch = X, y
-            for i in range(0, len(X), batch_size):
-                trainer.step(X_epoch[i : i + batch_size], y_epoch[i : i + batch_size])
-            done = record(epoch)
+        done, epoch = record(0), 0
+        try:
+            for epoch in range(1, epochs + 1):
+                if done:
+                    break
+                if shuffle:
+                    order_ = rng.permutation(len(X))
+                    X_epoch, y_epoch = X[order_], y[order_]
+                else:
+                    X_epoch, y_epoch = X, y
+                for i in range(0, len(X), batch_size):
+                    trainer.step(X_epoch[i : i + batch_size], y_epoch[i : i + batch_size])
+                done = record(epoch)
+        except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: say how far training got
+            stop.where = f"epoch {epoch}"
+            raise
     history.stopped = "target" if done else "epochs"
     return history

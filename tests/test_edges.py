@@ -97,6 +97,16 @@ def test_an_interrupt_names_the_iteration_training_reached(quiet_signals, capsys
     assert exit_.value.code == 130 and capsys.readouterr().err == "x.py: interrupted at iteration 30\n"
 
 
+def test_mlp_names_the_epoch_an_interrupt_lands_in(quiet_signals, monkeypatch, capsys):
+    def interrupt(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(layered.Trainer, "step", interrupt)
+    with pytest.raises(SystemExit) as exit_:
+        cli.run(lambda: mlp.main(["--epochs", "3", "--quiet"]), "mlp.py")
+    assert exit_.value.code == 130 and capsys.readouterr().err == "mlp.py: interrupted at epoch 1\n"
+
+
 def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
     path = tmp_path / "README.md"
     path.write_text("old")

@@ -7,10 +7,12 @@ What it proves, test by test:
     update by update for 3,000 updates (test_worked_example_follows_the_2_2_2_trajectory);
   - its sequential order at depth 3 is a plain NumPy loop written in the test;
   - its Adam is two steps worked out by hand;
-  - training counts epochs from 0, stops at its target, and names the epoch it diverged in.
+  - training counts epochs from 0, stops at its target, and names the epoch it diverged in;
+  - its tanh and tanh' agree with Python's math.tanh and math.cosh from 1e-300 to 1e308.
 """
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -52,6 +54,43 @@ def test_backward_equals_central_differences(activation, output, loss, train_bia
             b[...] = f  # compare the rest
     assert np.linalg.norm(nabla - fd) <= 1e-7 * np.linalg.norm(fd)
     np.testing.assert_allclose(nabla, fd, rtol=1e-7, atol=1e-9)
+
+
+TANH_POINTS = [0.0] + [s * z for z in (1e-300, 1e-12, 1e-9, 1e-3, 0.5, 3.0, 20.0, 400.0, 1e308) for s in (1, -1)]
+
+
+@pytest.mark.parametrize("out_is_z", [False, True], ids=["into a strided view", "in place"])
+def test_tanh_is_math_tanh_to_a_few_ulps_from_1e_300_to_1e308(out_is_z):
+    """Relative accuracy near 0 (where 2/(1 + e^(−2z)) − 1 loses it: 8e-8 at 1e-9), ±1 and no NaN at any finite z."""
+    z = np.array(TANH_POINTS)[:, None]  # one column per unit, one row per point
+    expected = np.array([math.tanh(v) for v in TANH_POINTS])  # the C library's tanh, independent of NumPy
+    # in place, or as forward() writes it: into a Workspace input [a | 1], beside its column of ones
+    out = z if out_is_z else np.ones((len(z), 2))[:, :-1]
+    with np.errstate(all="raise"):  # no overflow, no invalid operation, at any of them
+        a = layered.activate("tanh", z, out=out).ravel().copy()
+    ulps = np.abs(a - expected) / np.spacing(np.abs(expected))
+    assert np.all(ulps <= 4), dict(zip(TANH_POINTS, ulps, strict=True))
+    for v, mine, theirs in zip(TANH_POINTS, a, expected, strict=True):
+        if abs(theirs) in (0.0, 1.0):  # 0 at 0; ±1 from |z| ≈ 19.1 on, as math.tanh
+            assert mine == theirs, (v, mine)
+    assert a[TANH_POINTS.index(1e-9)] == pytest.approx(1e-9, rel=1e-15)  # tanh z = z − z³/3 + …
+
+
+def test_tanh_derivative_from_the_output_is_one_over_cosh_squared():
+    """1 − a² against sech² z = 1/cosh² z from math.cosh: to within a few ulps of 1, absolutely
+    (taken from a, it cannot resolve sech² below about 1e-16), exactly 1 near 0 and 0 where a = ±1."""
+    z = np.array(TANH_POINTS)
+    with np.errstate(all="raise", under="ignore"):  # a² underflows at a = 1e-300, harmlessly
+        a = layered.activate("tanh", z.copy(), out=np.empty_like(z))
+        fprime = layered.derivative_from_output("tanh", a, out=np.empty_like(z))
+    sech2 = np.array([(1.0 / math.cosh(v)) ** 2 if abs(v) < 700 else 0.0 for v in TANH_POINTS])  # cosh(1e308) overflows
+    np.testing.assert_allclose(fprime, sech2, rtol=0, atol=4 * np.finfo(float).eps)
+    for v, d in zip(TANH_POINTS, fprime, strict=True):
+        if abs(v) <= 1e-9:  # 1 − z² rounds to 1
+            assert d == 1.0, (v, d)
+        if abs(v) >= 20:  # a = ±1 exactly
+            assert d == 0.0, (v, d)
+    assert np.all((0.0 <= fprime) & (fprime <= 1.0))
 
 
 def mazur_network():

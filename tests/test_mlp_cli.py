@@ -13,8 +13,19 @@ from conftest import assert_one_line_error, call, run_script
 
 import mlp
 
+SIXTY_FOUR = "3," + "64," * 62 + "1"  # the most sizes --layers takes: inputs, 62 hidden layers, output
+BEYOND_CAPS = {  # --layers beyond its caps: argument, the usage error's words
+    "3," + "64," * 63 + "1": "65 sizes; at most 64",
+    ",".join(["1"] * 20_002): "20,002 sizes; at most 64",  # accepted before the cap
+    "3,4096,1,4096,1": "8,193 hidden units in all; at most 4,096",  # each width allowed, the memory not
+    "3,2048,2049,1": "4,097 hidden units in all; at most 4,096",
+    "3,4097,1": "layer size 4097 is outside 1..4,096",
+    "4096,2048,2048,4096": "more than 10,000,000 parameters",
+}
+
 BAD_USAGE = [
     ["--layers", "3,,1"], ["--layers", "0"], ["--layers", "-4"], ["--layers", "abc"], ["--layers", "3"],
+    *(["--layers", layers] for layers in BEYOND_CAPS),
     ["--layers", "4,8,1"],  # the first size does not match the data's 3 features
     ["--layers", "3,8,2"],  # nor the last its one target
     ["--batch-size", "0"], ["--batch-size", "10001"],  # the function data set has 10,000 training rows
@@ -45,11 +56,25 @@ def test_plot_writes_the_learning_curves_atomically(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == ["curves.png"]  # no temporary file left
 
 
-@pytest.mark.parametrize("args", BAD_USAGE, ids=" ".join)
+@pytest.mark.parametrize("args", BAD_USAGE, ids=lambda args: " ".join(args)[:60])
 def test_bad_usage_is_one_line_and_status_2(args, capsys):
     result = call(mlp.main, *args, capsys=capsys)
     assert_one_line_error(result, "mlp.py", 2)
     assert result[1] == ""
+
+
+@pytest.mark.parametrize("layers", BEYOND_CAPS, ids=lambda layers: layers[:30])
+def test_layers_beyond_a_cap_name_it_in_a_short_line(layers, capsys):
+    status, out, err = call(mlp.main, "--layers", layers, capsys=capsys)
+    assert status == 2 and out == ""
+    assert err.startswith("mlp.py: error: argument --layers: ") and BEYOND_CAPS[layers] in err
+    assert len(err) < 200  # the 20,002 sizes are not echoed back
+
+
+def test_layers_up_to_the_caps_are_accepted():
+    assert mlp.layer_sizes(SIXTY_FOUR) == [3] + [64] * 62 + [1]
+    assert mlp.layer_sizes("3,4096,1") == [3, 4096, 1]  # the widest layer: all the hidden units allowed
+    assert mlp.layer_sizes("3,2048,2048,1") == [3, 2048, 2048, 1]
 
 
 def test_divergence_is_one_line_naming_the_epoch(capsys):
