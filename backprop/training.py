@@ -225,7 +225,7 @@ def loop(net: FastNetwork, update, rows, states, gradients, on_record) -> None:
         net.forward()
     except FloatingPointError:
         saturated_forward(net, 0)
-    state, gradient, last = net.state, net.gradient, len(rows) - 1
+    state, gradient, last, k = net.state, net.gradient, len(rows) - 1, rows[0]
     try:
         for r, k in enumerate(rows):
             states[r] = state  # the weights after k updates and the forward pass at them
@@ -265,7 +265,10 @@ def saturated_forward(net: FastNetwork, k: int) -> None:
     """The forward pass at iteration k when e^(−net) overflowed: a saturated sigmoid (σ(−800) is
     0 to double precision), not divergence. Divergence is a weight, an output or the error that
     is not finite."""
-    net.forward_without_overflow()
+    try:
+        net.forward_without_overflow()
+    except FloatingPointError:
+        raise diverged(k, net.learning_rate, "its forward pass") from None
     if not np.isfinite(net.state).all():
         raise diverged(k, net.learning_rate, "its forward pass")
 
