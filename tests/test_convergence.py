@@ -38,11 +38,24 @@ def test_one_training_pass_per_method(monkeypatch):
         return real(order, n, *args, **kwargs)
 
     monkeypatch.setattr(training, "train", counting)
-    convergence_test.build_rows(cli.DEFAULT_COUNTS)
-    assert calls == {"sequential": [10000], "parallel": [10000]}
+    convergence_test.build_rows([0, 5, 37, 2])
+    assert calls == {"sequential": [37], "parallel": [37]}
 
 
-def test_readme_block_is_current(root, capsys):
+@pytest.fixture(scope="session")
+def default_rows():
+    return convergence_test.build_rows(cli.DEFAULT_COUNTS)
+
+
+@pytest.fixture
+def trained_once(default_rows, monkeypatch):
+    """The README's default rows, trained once for the tests that run main() with the defaults."""
+    real = convergence_test.build_rows
+    monkeypatch.setattr(convergence_test, "build_rows",
+                        lambda counts: default_rows if list(counts) == list(cli.DEFAULT_COUNTS) else real(counts))
+
+
+def test_readme_block_is_current(root, trained_once, capsys):
     status, out, err = call(convergence_test.main, "--check", root / "README.md", capsys=capsys)
     assert status == 0, out + err
 
@@ -54,7 +67,7 @@ def readme_copy(root, tmp_path):
     return path
 
 
-def test_update_changes_only_the_marked_block(readme_copy, capsys):
+def test_update_changes_only_the_marked_block(readme_copy, trained_once, capsys):
     original = readme_copy.read_bytes()
     head, rest = original.split(START.encode())
     _, tail = rest.split(END.encode())
@@ -67,7 +80,7 @@ def test_update_changes_only_the_marked_block(readme_copy, capsys):
     assert [p.name for p in readme_copy.parent.iterdir()] == ["README.md"]
 
 
-def test_check_fails_on_one_altered_digit(readme_copy, plain, capsys):
+def test_check_fails_on_one_altered_digit(readme_copy, plain, trained_once, capsys):
     shown = f"`{plain['sequential'][1][1][4]:.10f}`"
     text = readme_copy.read_text(encoding="utf-8")
     altered = text.replace(shown, shown[:-2] + str((int(shown[-2]) + 1) % 10) + "`", 1)

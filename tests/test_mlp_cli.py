@@ -50,7 +50,7 @@ def test_short_run_as_a_user_runs_it_prints_progress_to_stderr_and_results_to_st
 
 def test_plot_writes_the_learning_curves_atomically(tmp_path, capsys):
     plot = tmp_path / "curves.png"
-    status, _, err = call(mlp.main, "--epochs", "2", "--quiet", "--plot", plot, capsys=capsys)
+    status, _, err = call(mlp.main, "--epochs", "2", "--layers", "3,4,1", "--quiet", "--plot", plot, capsys=capsys)
     assert status == 0, err
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and plot.stat().st_size > 10_000
     assert [p.name for p in tmp_path.iterdir()] == ["curves.png"]  # no temporary file left
