@@ -116,11 +116,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as one JSON document")
     parser.add_argument("--csv", metavar="PATH", type=cli.path,
                         help="also write both trajectories, one row per iteration, to PATH (- : standard output)")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--update", metavar="README", type=cli.path,
-                       help=f"rewrite the block between the {BLOCK} markers")  # fmt: skip
-    where.add_argument("--check", metavar="README", type=cli.path,
-                       help="exit 0 if the marked block is current, else 1 and a diff")  # fmt: skip
+    cli.add_readme_block(parser, BLOCK)
     args = parser.parse_args(argv)
     if args.counts[-1] > args.iterations:
         parser.error(f"--counts goes up to {args.counts[-1]:,}, beyond --iterations {args.iterations:,}")
@@ -134,11 +130,9 @@ def main(argv=None) -> int:
     reason = args.csv and files.why_not_output(args.csv)
     if reason:
         return cli.fail(PROG, f"cannot write {args.csv}: {reason}")
-    block = None
-    if args.update or args.check:
-        block = files.Block.open(PROG, args.update or args.check, BLOCK, check=bool(args.check))
-        if isinstance(block, int):
-            return block
+    block = files.Block.from_args(PROG, args, BLOCK)
+    if isinstance(block, int):
+        return block
     a = analyse(args.iterations, args.counts)
     if args.csv:
         try:

@@ -111,19 +111,13 @@ def main(argv=None) -> int:
         help="iteration counts, comma-separated (default 0,1,2,5,10,100,1000,10000)",
     )  # fmt: skip
     parser.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown", help="output format")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--update", metavar="README", type=cli.path,
-                       help=f"rewrite the block between the {BLOCK} markers")  # fmt: skip
-    where.add_argument("--check", metavar="README", type=cli.path,
-                       help="exit 0 if the marked block is current, else 1 and a diff")  # fmt: skip
+    cli.add_readme_block(parser, BLOCK)
     args = parser.parse_args(argv)
     if (args.update or args.check) and args.format != "markdown":
         parser.error("--update and --check write markdown; leave out --format")
-    block = None
-    if args.update or args.check:  # read and check the README before training
-        block = files.Block.open(PROG, args.update or args.check, BLOCK, check=bool(args.check))
-        if isinstance(block, int):
-            return block
+    block = files.Block.from_args(PROG, args, BLOCK)  # the README read and checked before training
+    if isinstance(block, int):
+        return block
 
     rows = build_rows(args.counts)
     text = {"markdown": markdown, "csv": csv_text, "json": json_text}[args.format](rows)

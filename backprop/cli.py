@@ -58,26 +58,25 @@ def positive_count(text: str) -> int:
     return whole_number(text, 1, MAX_ITERATIONS)
 
 
-def positive_real(text: str) -> float:
-    """A learning rate: a finite number above zero."""
+def finite_real(text: str, zero_allowed: bool) -> float:
+    """A finite number above zero (or at least zero when zero_allowed)."""
     try:
         value = float(text)
     except ValueError:
         raise ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and value > 0):
-        raise ArgumentTypeError(f"{text} is not a positive finite number")
+    if not (math.isfinite(value) and (value >= 0 if zero_allowed else value > 0)):
+        raise ArgumentTypeError(f"{text} is not a {'finite number >= 0' if zero_allowed else 'positive finite number'}")
     return value
+
+
+def positive_real(text: str) -> float:
+    """A learning rate: a finite number above zero."""
+    return finite_real(text, zero_allowed=False)
 
 
 def non_negative_real(text: str) -> float:
     """A finite number >= 0 (mlp.py's --target-mse)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and value >= 0):
-        raise ArgumentTypeError(f"{text} is not a finite number >= 0")
-    return value
+    return finite_real(text, zero_allowed=True)
 
 
 def path(text: str) -> str:
@@ -93,6 +92,14 @@ def counts_list(text: str) -> list[int]:
     if not all(parts):
         raise ArgumentTypeError(f"{text!r} is not a comma-separated list of counts")
     return sorted({iteration_count(p) for p in parts})
+
+
+def add_readme_block(parser: argparse.ArgumentParser, block: str) -> None:
+    """--update README / --check README: rewrite, or check, the block between block's markers."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--update", metavar="README", type=path, help=f"rewrite the block between the {block} markers")
+    where.add_argument("--check", metavar="README", type=path,
+                       help="exit 0 if the marked block is current, else 1 and a diff")  # fmt: skip
 
 
 def add_learning_rate(parser: argparse.ArgumentParser) -> None:

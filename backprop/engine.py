@@ -42,7 +42,8 @@ class FastNetwork:
     STATE_SIZE, GRADIENT_SIZE = 17, 12
 
     def __init__(self, learning_rate, biases, loss, w1, w2, b1, b2, x=INPUT, target=TARGET):
-        self.biases, self.loss = check_biases(biases), loss
+        check_biases(biases)
+        self.loss = loss
         self.learning_rate = float(learning_rate)
         self.target = np.array(target, dtype=float)
         self.x_1 = np.append(np.asarray(x, dtype=float), 1.0)  # [i1, i2, 1]: the hidden layer's input
@@ -69,8 +70,7 @@ class FastNetwork:
         self.delta_o, self.delta_h = np.zeros(2), np.zeros(2)
         self.gradient = np.zeros(self.GRADIENT_SIZE)
         self.dE_dW1_b1, self.dE_dW2_b2 = self.gradient[0:6].reshape(2, 3), self.gradient[6:12].reshape(2, 3)
-        self.dE_dW1, self.dE_db1 = self.dE_dW1_b1[:, :2], self.dE_dW1_b1[:, 2]
-        self.dE_dW2, self.dE_db2 = self.dE_dW2_b2[:, :2], self.dE_dW2_b2[:, 2]
+        self.dE_db1, self.dE_db2 = self.dE_dW1_b1[:, 2], self.dE_dW2_b2[:, 2]  # a shared bias's is written here
         # An outer product a bᵀ is one dot of a (2, 1) column by a (1, 3) row.
         self.delta_o_column, self.delta_h_column = self.delta_o[:, None], self.delta_h[:, None]
         self.x_1_row, self.out_h_1_row = self.x_1[None, :], self.out_h_1[None, :]

@@ -155,6 +155,13 @@ class Block:
             return fail(prog, f"cannot write {path}: {reason}; nothing written")
         return cls(path, name, text, check)
 
+    @classmethod
+    def from_args(cls, prog: str, args, name: str) -> Block | int | None:
+        """The Block of --update or --check (cli.add_readme_block), None when neither was given."""
+        if not (args.update or args.check):
+            return None
+        return cls.open(prog, args.update or args.check, name, check=bool(args.check))
+
     def finish(self, prog: str, content: str) -> int:
         """--update: rewrite the block atomically; --check: exit 1 and a diff when it is stale."""
         new = replace_block(self.text, self.name, content)

@@ -104,7 +104,6 @@ class Trajectory:
         return sum(roots.values())
 
 
-
 def updates(n: int) -> str:
     """ "1 update", "1,000 updates"."""
     return f"{n:,} update" + ("" if n == 1 else "s")
