@@ -19,8 +19,10 @@ from backprop.engine import UPDATES, FastNetwork
 from backprop.worked_example import (
     B1_INIT,
     B2_INIT,
+    INPUT,
     LEARNING_RATE,
     LOSSES,
+    TARGET,
     W1_INIT,
     W2_INIT,
     check_loss,
@@ -62,6 +64,8 @@ class Trajectory:
     learning_rate: float
     biases: str
     loss: str
+    x: np.ndarray  # (2,): the inputs i1, i2
+    target: np.ndarray  # (2,): target_o1, target_o2
     iteration: np.ndarray  # (R,) int
     w1: np.ndarray  # (R, 2, 2)
     w2: np.ndarray  # (R, 2, 2)
@@ -185,13 +189,16 @@ def train(
     w2=W2_INIT,
     b1=B1_INIT,
     b2=B2_INIT,
+    x=INPUT,
+    target=TARGET,
     record_every: int = 1,
     checkpoints: Iterable[int] | None = None,
     on_record: Callable[[int, float], None] | None = None,
 ) -> Trajectory:
     """Train with one update order, recording the rows that recorded_iterations() names.
 
-    order: "parallel" or "sequential" (engine.UPDATES). on_record(iteration, error) is
+    order: "parallel" or "sequential" (engine.UPDATES); x and target: the inputs i1, i2 and the
+    targets (the post's by default). on_record(iteration, error) is
     called for each row as it is recorded. Raises TrainingDiverged on floating-point
     overflow, ValueError on bad arguments.
     """
@@ -199,7 +206,7 @@ def train(
         raise ValueError(f"unknown order {order!r}; choose one of {', '.join(UPDATES)}")
     iterations = check_iterations(iterations)
     learning_rate = check_learning_rate(learning_rate)
-    net = FastNetwork(learning_rate, biases, check_loss(loss), w1, w2, b1, b2)
+    net = FastNetwork(learning_rate, biases, check_loss(loss), w1, w2, b1, b2, x, target)
     checkpoints = list(checkpoints or ())
     most = most_recorded(iterations, record_every, checkpoints)
     if most > MAX_RECORDED_ROWS:  # refused before the rows are even listed
@@ -212,7 +219,7 @@ def train(
         loop(net, UPDATES[order], rows, states, gradients, on_record)
     fields = FastNetwork.unpack(states, gradients)
     return Trajectory(
-        order, learning_rate, biases, loss, np.array(rows, dtype=np.int64),
+        order, learning_rate, biases, loss, net.x_1[:2].copy(), net.target.copy(), np.array(rows, dtype=np.int64),
         error=errors(fields["output"], net.target, loss), **fields,
     )  # fmt: skip
 
