@@ -24,20 +24,22 @@ import sys
 
 import numpy as np
 
-from backprop import cli, files, training
+from backprop import cli, exercise, files, training
 from backprop.analysis import POST_FIGURES, analyse
-from backprop.worked_example import WEIGHT_NAMES
+from backprop.worked_example import LOSSES, WEIGHT_NAMES
 
 PROG = "analyze_convergence.py"
 BLOCK = "blog-reconciliation"
 
 
 def text_report(a) -> str:
-    s = a["settings"]
+    s, ex = a["settings"], a["_exercise"]
+    biases = "biases fixed" if s["biases"] == "fixed" else training.BIAS_WORDS[s["biases"]]
     out = [
         "Sequential against parallel updates on Mazur's 2-2-2 network",
-        f"learning rate {s['learning_rate']}, biases fixed, E = ½ Σ (t − y)², trained to {s['iterations']:,} "
-        f"updates; {s['counting']}.",
+        *([] if ex.is_posts_network() else [ex.describe()]),
+        f"learning rate {s['learning_rate']}, {biases}, {LOSSES[s['loss']]}, trained to "
+        f"{s['iterations']:,} updates; {s['counting']}.",
         "",
         "1. At each checkpoint",
         f"{'N':>7} {'E sequential':>14} {'E parallel':>14} {'|difference|':>12} {'relative':>9}  ahead",
@@ -68,6 +70,9 @@ def text_report(a) -> str:
         out.append(f"{r['learning_rate']:9.5f} {r['difference']:12.4e} {r['difference_over_eta_squared']:16.6e}")
     out.append(f"fitted: difference ∝ η^{e['exponent']:.4f}. The sequential hidden-layer step uses W2 after its "
                "update, W2 − η delta_o out_hᵀ, so it departs from the gradient step by a term in η².")  # fmt: skip
+    if not a["reconciliation"]:
+        out += ["", "4. Reconciliation with the blog post: made for the post's network and settings only"]
+        return "\n".join(out) + "\n"
     out += ["", "4. Reconciliation with the blog post (✓ = reproduces the figure to its printed digits)"]
     labels = [figure.label for figure in POST_FIGURES]
     out.append(f"{'order':>10} {'biases':>10} {'loss':>8} {'counting':>8}  " + "  ".join(
@@ -117,7 +122,9 @@ def main(argv=None) -> int:
     parser.add_argument("--csv", metavar="PATH", type=cli.path,
                         help="also write both trajectories, one row per iteration, to PATH (- : standard output)")
     cli.add_readme_block(parser, BLOCK)
-    args = parser.parse_args(argv)
+    exercise.add_arguments(parser)
+    args, ex = exercise.parse_args(parser, argv)
+    exercise.refuse_readme(parser, args, ex)
     if args.counts[-1] > args.iterations:
         parser.error(f"--counts goes up to {args.counts[-1]:,}, beyond --iterations {args.iterations:,}")
     if args.iterations < 10000:
@@ -133,7 +140,8 @@ def main(argv=None) -> int:
     block = files.Block.from_args(PROG, args, BLOCK)
     if isinstance(block, int):
         return block
-    a = analyse(args.iterations, args.counts)
+    a = analyse(args.iterations, args.counts, ex)
+    a["_exercise"] = ex
     if args.csv:
         try:
             write_csv(args.csv, a["_trajectories"])

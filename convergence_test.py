@@ -21,23 +21,24 @@ import io
 import json
 import sys
 
-from backprop import cli, files, training
+from backprop import cli, exercise, files, training
 from backprop.training import COUNTING
-from backprop.worked_example import LEARNING_RATE, TARGET
+from backprop.worked_example import LOSSES
 
 PROG = "convergence_test.py"
 BLOCK = "convergence-tables"
 
 
-def build_rows(counts) -> list[dict]:
-    """One row per count: each method's prediction and error after that many updates.
+def build_rows(counts, ex: exercise.Exercise = exercise.POST) -> list[dict]:
+    """One row per count: each method's prediction and error after that many updates of ex.
 
     Trains each method once, to max(counts), recording only those iterations.
     """
     counts = sorted(set(counts))
     n = counts[-1]
     trajectories = {
-        order: training.train(order, n, record_every=0, checkpoints=counts) for order in ("sequential", "parallel")
+        order: training.train(order, n, **ex.training(), record_every=0, checkpoints=counts)
+        for order in ("sequential", "parallel")
     }
     rows = []
     for k in counts:
@@ -54,11 +55,13 @@ def vector(v, decimals: int) -> str:
     return "`[" + ", ".join(f"{x:.{decimals}f}" for x in v) + "]`"
 
 
-def markdown(rows) -> str:
-    target = "`[0.01, 0.99]`"
+def markdown(rows, ex: exercise.Exercise = exercise.POST) -> str:
+    target = "`[" + ", ".join(f"{t:g}" for t in ex.targets) + "]`"
+    biases = "biases fixed" if ex.biases == "fixed" else training.BIAS_WORDS[ex.biases]
     lines = [
+        *([] if ex.is_posts_network() else [ex.describe() + ".", ""]),
         "Every value is taken after N weight updates (iteration 0 = the initial weights); "
-        "learning rate 0.5, biases fixed, E = ½ Σ (t − y)².",
+        f"learning rate {ex.learning_rate:g}, {biases}, {LOSSES[ex.loss]}.",
         "",
         "| Updates N | Sequential prediction | Parallel prediction | Target |",
         "|---:|---|---|---|",
@@ -77,7 +80,7 @@ def markdown(rows) -> str:
     return "\n".join(lines) + "\n"
 
 
-def csv_text(rows) -> str:
+def csv_text(rows, ex: exercise.Exercise = exercise.POST) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -87,18 +90,19 @@ def csv_text(rows) -> str:
     for row in rows:
         writer.writerow(
             [row["iteration"], *row["sequential"]["prediction"], *row["parallel"]["prediction"],
-             *TARGET.tolist(), row["sequential"]["error"], row["parallel"]["error"], row["difference"]]
+             *ex.targets, row["sequential"]["error"], row["parallel"]["error"], row["difference"]]
         )  # fmt: skip
     return out.getvalue()
 
 
-def json_text(rows) -> str:
+def json_text(rows, ex: exercise.Exercise = exercise.POST) -> str:
     document = {
         "counting": COUNTING,
-        "learning_rate": LEARNING_RATE,
-        "biases": "fixed",
-        "loss": "half-sse",
-        "target": TARGET.tolist(),
+        "learning_rate": ex.learning_rate,
+        "biases": ex.biases,
+        "loss": ex.loss,
+        "network": ex.to_json(),
+        "target": list(ex.targets),
         "rows": rows,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -112,15 +116,17 @@ def main(argv=None) -> int:
     )  # fmt: skip
     parser.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown", help="output format")
     cli.add_readme_block(parser, BLOCK)
-    args = parser.parse_args(argv)
+    exercise.add_arguments(parser)
+    args, ex = exercise.parse_args(parser, argv)
+    exercise.refuse_readme(parser, args, ex)
     if (args.update or args.check) and args.format != "markdown":
         parser.error("--update and --check write markdown; leave out --format")
     block = files.Block.from_args(PROG, args, BLOCK)  # the README read and checked before training
     if isinstance(block, int):
         return block
 
-    rows = build_rows(args.counts)
-    text = {"markdown": markdown, "csv": csv_text, "json": json_text}[args.format](rows)
+    rows = build_rows(args.counts, ex)
+    text = {"markdown": markdown, "csv": csv_text, "json": json_text}[args.format](rows, ex)
     if block is not None:
         return block.finish(PROG, text)
     sys.stdout.write(text)

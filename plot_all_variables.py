@@ -19,7 +19,6 @@ examples:
 """
 
 from backprop import cli, plotting
-from backprop.worked_example import TARGET
 
 PROG = "plot_all_variables.py"
 
@@ -85,9 +84,9 @@ def all_variables(sequential, parallel):
     for ax, h in ((out_h1, 0), (out_h2, 1)):
         panel(ax, lambda t, h=h: t.hidden[:, h], f"Hidden output out_h{h + 1}", f"out_h{h + 1}")
     for ax, o in ((out_o1, 0), (out_o2, 1)):
-        panel(ax, lambda t, o=o: t.output[:, o], f"Prediction out_o{o + 1} (target {TARGET[o]:g})",
+        panel(ax, lambda t, o=o: t.output[:, o], f"Prediction out_o{o + 1} (target {sequential.target[o]:g})",
               f"out_o{o + 1}")  # fmt: skip
-        ax.axhline(TARGET[o], **plotting.TARGET_STYLE)
+        ax.axhline(sequential.target[o], **plotting.TARGET_STYLE)
     for ax, name in zip(w1_w4 + w5_w8, WEIGHTS, strict=True):
         matrix, row, column, connection = WEIGHTS[name]
         panel(ax, lambda t, name=name: weight(t, name), f"{name} ({connection}) = {matrix.upper()}[{row}, {column}]",

@@ -18,14 +18,13 @@ examples:
 import numpy as np
 
 from backprop import cli, plotting
-from backprop.worked_example import TARGET
 
 PROG = "plot_key_differences.py"
 
 
 def distance_to_target(t):
     """‖out_o − target‖, the Euclidean distance of the prediction to the target."""
-    return np.linalg.norm(t.output - TARGET, axis=1)
+    return np.linalg.norm(t.output - t.target, axis=1)
 
 
 def frobenius(matrices):
@@ -71,7 +70,7 @@ def key_differences(sequential, parallel):
     )  # fmt: skip
     for ax, o in ((out_o1, 0), (out_o2, 1)):
         methods(ax, lambda t, o=o: t.output[:, o], f"Output out_o{o + 1} against its target", f"out_o{o + 1}")
-        ax.axhline(TARGET[o], **plotting.TARGET_STYLE)
+        ax.axhline(sequential.target[o], **plotting.TARGET_STYLE)
     methods(distance, distance_to_target, "Distance to the target ‖out_o − t‖", "‖out_o − t‖ (log scale)", log=True)
     methods(norm_w1, lambda t: frobenius(t.w1), "Norm of W1 (input → hidden)", "‖W1‖ (Frobenius)")
     methods(norm_w2, lambda t: frobenius(t.w2), "Norm of W2 (hidden → output)", "‖W2‖ (Frobenius)")

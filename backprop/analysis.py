@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop import published, training
-from backprop.worked_example import BIAS_POLICIES, LEARNING_RATE, LOSSES, TARGET, loss_scale
+from backprop.exercise import POST, Exercise
+from backprop.worked_example import BIAS_POLICIES, LOSSES, loss_scale
 
 THRESHOLDS = (1e-2, 1e-3, 1e-4, 1e-5)
 ETA_LADDER = (0.5, 0.25, 0.125, 0.0625, 0.03125)
@@ -79,7 +80,7 @@ def checkpoint_rows(trajectories, counts) -> list[dict]:
         }
         for name, t, r in (("sequential", seq, s), ("parallel", par, p)):
             row[name] = {
-                "distance_to_target": norm(t.output[r] - TARGET),
+                "distance_to_target": norm(t.output[r] - t.target),
                 "norm_w1": norm(t.w1[r]),
                 "norm_w2": norm(t.w2[r]),
                 "gradient_norm": norm(np.concatenate([t.grad_w1[r].ravel(), t.grad_w2[r].ravel()])),
@@ -101,12 +102,13 @@ def milestones(trajectory, thresholds=THRESHOLDS) -> dict:
 # --- 3. why they differ --------------------------------------------------------------------
 
 
-def eta_squared(rates=ETA_LADDER) -> dict:
-    """The first-step difference max|W1_seq − W1_par| after one update, at each learning rate,
+def eta_squared(ex: Exercise = POST, rates=ETA_LADDER) -> dict:
+    """The first-step difference max|W1_seq − W1_par| after one update of ex, at each learning rate,
     and the exponent p of a least-squares fit difference ∝ η^p on log axes."""
     rows = []
     for eta in rates:
-        d = np.abs(training.train("sequential", 1, eta).w1[1] - training.train("parallel", 1, eta).w1[1]).max()
+        one = {order: training.train(order, 1, **{**ex.training(), "learning_rate": eta}) for order in REPORTED_ORDERS}
+        d = np.abs(one["sequential"].w1[1] - one["parallel"].w1[1]).max()
         rows.append({"learning_rate": eta, "difference": float(d), "difference_over_eta_squared": float(d / eta**2)})
     p = np.polyfit(np.log([r["learning_rate"] for r in rows]), np.log([r["difference"] for r in rows]), 1)[0]
     return {"rows": rows, "exponent": float(p)}
@@ -224,19 +226,21 @@ def verdict(results) -> list[str]:
 # --- everything at once ----------------------------------------------------------------------
 
 
-def analyse(iterations: int, counts) -> dict:
-    """Every section; each order trained once to `iterations` with every iteration recorded
-    (the trajectories are returned under "_trajectories", which JSON output leaves out)."""
-    trajectories = {order: training.train(order, iterations) for order in REPORTED_ORDERS}
-    results = reconcile(trajectories)
+def analyse(iterations: int, counts, ex: Exercise = POST) -> dict:
+    """Every section for the exercise ex; each order trained once to `iterations` with every iteration
+    recorded (the trajectories are returned under "_trajectories", which JSON output leaves out).
+    The reconciliation with the post (section 4) is made for the post's network and settings only:
+    "reconciliation" and "verdict" are empty for any other."""
+    trajectories = {order: training.train(order, iterations, **ex.training()) for order in REPORTED_ORDERS}
+    results = reconcile(trajectories) if ex.is_post() else []
     return {
-        "settings": {"learning_rate": LEARNING_RATE, "biases": "fixed", "loss": "half-sse",
-                     "iterations": iterations, "counting": training.COUNTING},  # fmt: skip
+        "settings": {"learning_rate": ex.learning_rate, "biases": ex.biases, "loss": ex.loss,
+                     "iterations": iterations, "counting": training.COUNTING, "network": ex.to_json()},  # fmt: skip
         "checkpoints": checkpoint_rows(trajectories, counts),
         "milestones": {m: {f"{k:g}": v for k, v in milestones(t).items()} for m, t in trajectories.items()},
-        "eta_squared": eta_squared(),
+        "eta_squared": eta_squared(ex),
         "reconciliation": results,
-        "verdict": verdict(results),
+        "verdict": verdict(results) if results else [],
         "_trajectories": trajectories,
     }
 

@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import math
 import os
+import re
 import signal
 import sys
 
@@ -34,6 +35,9 @@ class ArgumentParser(argparse.ArgumentParser):
             prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False,
             **kwargs,
         )  # fmt: skip
+        # A value that starts with a minus sign and a digit is a value, not an option, also in a
+        # list: --weights -0.1,0.2,... (argparse's own pattern takes only single numbers).
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")

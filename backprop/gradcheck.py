@@ -10,7 +10,8 @@ import math
 
 import numpy as np
 
-from backprop.worked_example import B1_INIT, B2_INIT, W1_INIT, W2_INIT, WEIGHT_NAMES, error, forward
+from backprop.exercise import Exercise
+from backprop.worked_example import WEIGHT_NAMES, error, forward
 
 
 def central_difference_gradient(f, params, h=1e-6):
@@ -50,34 +51,37 @@ def flatten(w1, w2, b1, b2, biases: str) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def unflatten(theta: np.ndarray, biases: str):
+def unflatten(theta: np.ndarray, ex: Exercise):
+    """w1, w2, b1, b2 from θ; a bias that is not trained keeps the exercise's value."""
     w1, w2 = theta[0:4].reshape(2, 2), theta[4:8].reshape(2, 2)
-    if biases == "shared":
+    if ex.biases == "shared":
         return w1, w2, np.full(2, theta[8]), np.full(2, theta[9])
-    if biases == "per-neuron":
+    if ex.biases == "per-neuron":
         return w1, w2, theta[8:10], theta[10:12]
-    return w1, w2, np.full(2, B1_INIT), np.full(2, B2_INIT)
+    return w1, w2, np.array(ex.b1), np.array(ex.b2)
 
 
-def first_step(train, learning_rate, biases, loss) -> np.ndarray:
+def first_step(train, ex: Exercise, learning_rate: float) -> np.ndarray:
     """The change that the script's first update makes to every trainable parameter."""
-    t = train(1, learning_rate, biases=biases, loss=loss)
-    after = flatten(t.w1[1], t.w2[1], t.b1[1], t.b2[1], biases)
-    return after - flatten(t.w1[0], t.w2[0], t.b1[0], t.b2[0], biases)
+    options = ex.training()
+    del options["learning_rate"]
+    t = train(1, learning_rate, **options)
+    after = flatten(t.w1[1], t.w2[1], t.b1[1], t.b2[1], ex.biases)
+    return after - flatten(t.w1[0], t.w2[0], t.b1[0], t.b2[0], ex.biases)
 
 
-def finite_difference_gradient(biases, loss) -> np.ndarray:
-    """dE/dθ at the blog's initial weights by central differences, θ = (w1..w8, trained biases)."""
-    theta = flatten(W1_INIT, W2_INIT, B1_INIT, B2_INIT, biases)
+def finite_difference_gradient(ex: Exercise) -> np.ndarray:
+    """dE/dθ at the exercise's initial weights by central differences, θ = (w1..w8, trained biases)."""
+    theta = flatten(ex.w1, ex.w2, ex.b1, ex.b2, ex.biases)
 
     def total_error():
-        w1, w2, b1, b2 = unflatten(theta, biases)
-        return error(forward(w1, w2, b1, b2)[1], loss=loss)
+        w1, w2, b1, b2 = unflatten(theta, ex)
+        return error(forward(w1, w2, b1, b2, np.array(ex.inputs))[1], np.array(ex.targets), ex.loss)
 
     return central_difference_gradient(total_error, [theta])[0]
 
 
-def gradient_check(train, method, learning_rate, biases, loss):
+def gradient_check(train, method, ex: Exercise):
     """Lines of a report and whether every check passed.
 
     Every parameter whose update the method takes at the initial weights must equal
@@ -88,20 +92,22 @@ def gradient_check(train, method, learning_rate, biases, loss):
     and η/4 and checks that it shrinks as η², where it stands above that rounding.
     Raises ValueError when η/4 is 0 in double precision, TrainingDiverged when a step overflows.
     """
+    learning_rate, biases, loss = ex.learning_rate, ex.biases, ex.loss
     if not learning_rate / 4 > 0:
         raise ValueError("η/4 is 0 in double precision; use a larger learning rate")
     names = parameter_names(biases)
-    fd = finite_difference_gradient(biases, loss)
-    theta = flatten(W1_INIT, W2_INIT, B1_INIT, B2_INIT, biases)
+    fd = finite_difference_gradient(ex)
+    theta = flatten(ex.w1, ex.w2, ex.b1, ex.b2, biases)
     resolution = 4 * np.spacing(np.abs(theta))  # what a weight's rounding hides of a step
     tolerance = 1e-8 * learning_rate + resolution
     lines = [
         f"gradient check of the {method} method's first update, learning rate η = {learning_rate:g}, "
         f"biases {biases}, loss {loss}",
-        "reference: −η × dE/dθ by central differences (h = 1e-6) at the blog's initial weights",
+        "reference: −η × dE/dθ by central differences (h = 1e-6) at the "
+        + ("blog's initial weights" if ex.is_posts_network() else "initial weights of your network"),
     ]
     rates = [learning_rate, learning_rate / 2, learning_rate / 4]
-    departures = [first_step(train, eta, biases, loss) + eta * fd for eta in rates]
+    departures = [first_step(train, ex, eta) + eta * fd for eta in rates]
     hidden_layer = {"w1", "w2", "w3", "w4", "b1", "b1[h1]", "b1[h2]"}
     ok = True
     lines.append(f"{'param':>7} {'script step':>16} {'−η × FD grad':>16} {'difference':>11}  verdict")

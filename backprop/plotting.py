@@ -24,9 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator, ScalarFormatter
 
-from backprop import cli, files, training
+from backprop import cli, exercise, files, training
 from backprop.training import MAX_ITERATIONS, TrainingDiverged, Trajectory
-from backprop.worked_example import LEARNING_RATE
 
 METHODS = ("sequential", "parallel")
 # Sequential: wide solid yellow. Parallel: narrow dashed dark blue, drawn on top, so that
@@ -78,7 +77,6 @@ def parser(prog: str, doc: str) -> cli.ArgumentParser:
         "--iterations", type=cli.positive_count, default=DEFAULT_ITERATIONS, metavar="N",
         help=f"weight updates per method, 1..{MAX_ITERATIONS:,} (default {DEFAULT_ITERATIONS:,})",
     )  # fmt: skip
-    cli.add_learning_rate(p)
     p.add_argument(
         "--outdir", type=lambda text: Path(cli.path(text)), default=DEFAULT_OUTDIR, metavar="DIR",
         help="folder for the figures, created if missing (default: figures/ beside this script)",
@@ -86,6 +84,7 @@ def parser(prog: str, doc: str) -> cli.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="png", help="file format (default png)")
     p.add_argument("--dpi", type=dpi_value, default=100, help=f"pixels per inch, up to {MAX_DPI} (default 100)")
     p.add_argument("--show", action="store_true", help="also open the figures in a window (needs a display)")
+    exercise.add_arguments(p)
     return p
 
 
@@ -95,7 +94,7 @@ def main(prog: str, doc: str, argv, draw) -> int:
     draw(sequential, parallel) returns {file stem: Figure}. Exit status: 0 done,
     1 a runtime failure (unwritable folder, diverged training), 2 bad usage.
     """
-    args = parser(prog, doc).parse_args(argv)
+    args, ex = exercise.parse_args(parser(prog, doc), argv)
     if not args.show:
         matplotlib.use("Agg")
     outdir = str(args.outdir)
@@ -103,7 +102,7 @@ def main(prog: str, doc: str, argv, draw) -> int:
     if reason:
         return cli.fail(prog, f"output folder {outdir!r} {reason}")
     try:
-        sequential, parallel = train_both(args.iterations, args.learning_rate)
+        sequential, parallel = train_both(args.iterations, ex)
     except TrainingDiverged as exc:
         return cli.fail(prog, str(exc))
     figures = draw(sequential, parallel)
@@ -126,13 +125,10 @@ def record_every(iterations: int) -> int:
     return max(1, math.ceil(iterations / MAX_RECORDED_ROWS))
 
 
-def train_both(iterations: int, learning_rate: float = LEARNING_RATE):
+def train_both(iterations: int, ex: exercise.Exercise = exercise.POST):
     """Each method trained once, to `iterations` updates: (sequential, parallel) Trajectories."""
     k = record_every(iterations)
-    return (
-        training.train("sequential", iterations, learning_rate, record_every=k),
-        training.train("parallel", iterations, learning_rate, record_every=k),
-    )
+    return tuple(training.train(method, iterations, **ex.training(), record_every=k) for method in METHODS)
 
 
 # --- drawing helpers ----------------------------------------------------------------------
@@ -142,7 +138,9 @@ def subtitle(t: Trajectory) -> str:
     """The settings line of every figure title."""
     step = recording_step(t)
     sampled = f"\nrecorded and plotted: iterations 0, {step:,}, {2 * step:,}, …, {t.iterations:,}" if step > 1 else ""
-    return (
+    ex = exercise.of_trajectory(t)
+    network = "" if ex.is_posts_network() else ex.title() + "\n"
+    return network + (
         f"learning rate η = {t.learning_rate:g}, {training.updates(t.iterations)} per method, "
         f"biases {t.biases}, loss {t.loss}\niteration N = the state after N updates (iteration 0: the initial weights)"
         + sampled

@@ -113,13 +113,16 @@ def updates(n: int) -> str:
     return f"{n:,} update" + ("" if n == 1 else "s")
 
 
+BIAS_WORDS = {
+    "fixed": "biases fixed (not trained)",
+    "shared": "biases trained, one per layer",
+    "per-neuron": "biases trained, one per neuron",
+}
+
+
 def describe_settings(method, iterations, learning_rate, biases, loss) -> str:
     """One line naming every setting that produces a run's numbers."""
-    bias = {
-        "fixed": "biases fixed (not trained)",
-        "shared": "biases trained, one per layer",
-        "per-neuron": "biases trained, one per neuron",
-    }[biases]
+    bias = BIAS_WORDS[biases]
     return (
         f"{method} updates, {updates(iterations)} (iteration N = after N updates), "
         f"learning rate {learning_rate:g}, {bias}, loss {loss}: {LOSSES[loss]}"

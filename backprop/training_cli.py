@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 
-from backprop import cli, gradcheck
+from backprop import cli, exercise, gradcheck
 from backprop.training import (
     COUNTING,
     MAX_ITERATIONS,
@@ -21,7 +21,6 @@ from backprop.training import (
     most_recorded,
     updates,
 )
-from backprop.worked_example import BIAS_POLICIES, LOSSES, TARGET
 
 
 def vector(v) -> str:
@@ -38,16 +37,6 @@ def training_parser(prog: str, doc: str) -> cli.ArgumentParser:
         "iterations", nargs="?", type=cli.iteration_count, default=1, metavar="ITERATIONS",
         help=f"number of weight updates, 0..{MAX_ITERATIONS:,} (default 1)",
     )  # fmt: skip
-    cli.add_learning_rate(parser)
-    parser.add_argument(
-        "--biases", choices=BIAS_POLICIES, default="fixed",
-        help="fixed: b1 = 0.35, b2 = 0.60 never trained (the blog's arithmetic, default); "
-        "shared: one trained bias per layer; per-neuron: one trained bias per neuron",
-    )  # fmt: skip
-    parser.add_argument(
-        "--loss", choices=tuple(LOSSES), default="half-sse",
-        help="half-sse: ½Σ(t−y)² (the blog's, default); sse: Σ(t−y)²; mse: mean over outputs",
-    )  # fmt: skip
     parser.add_argument(
         "--print-every", type=cli.positive_count, default=0, metavar="K",
         help="also print the error at iteration 0, K, 2K, ... and N while training",
@@ -57,18 +46,19 @@ def training_parser(prog: str, doc: str) -> cli.ArgumentParser:
         "--check-gradients", action="store_true",
         help="compare the first update with −η × the central finite-difference gradient and exit",
     )  # fmt: skip
+    exercise.add_arguments(parser)
     return parser
 
 
 def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
     """The command line of a training script whose train() follows ann_numpy.train's signature."""
     parser = training_parser(prog, doc)
-    args = parser.parse_args(argv)
+    args, ex = exercise.parse_args(parser, argv, orders=(method,))
     if args.check_gradients:
         try:
-            lines, ok = gradcheck.gradient_check(train, method, args.learning_rate, args.biases, args.loss)
+            lines, ok = gradcheck.gradient_check(train, method, ex)
         except (TrainingDiverged, ValueError) as exc:
-            return cli.fail(prog, f"cannot check the gradients at learning rate {args.learning_rate:g}: {exc}")
+            return cli.fail(prog, f"cannot check the gradients at learning rate {ex.learning_rate:g}: {exc}")
         print("\n".join(lines))
         return 0 if ok else 1
     rows = most_recorded(args.iterations, args.print_every)
@@ -76,29 +66,33 @@ def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
         parser.error(f"--print-every {args.print_every:,} over {args.iterations:,} updates would mean "
                      f"{memory_text(rows)}; print at most {MAX_RECORDED_ROWS:,} rows")
 
-    settings = describe_settings(method, args.iterations, args.learning_rate, args.biases, args.loss)
+    settings = describe_settings(method, args.iterations, ex.learning_rate, ex.biases, ex.loss)
     stream_errors = bool(args.print_every) and not args.json
     if not args.json:
+        if not ex.is_posts_network():
+            print(ex.describe(), flush=True)
         print(settings, flush=True)
 
     def print_error(k, e):
         print(f"iteration {k:>{len(str(args.iterations))}}: error {cli.error_text(e)}", flush=True)
 
+    options = ex.training()
+    learning_rate = options.pop("learning_rate")
     try:
         trajectory = train(
-            args.iterations, args.learning_rate, biases=args.biases, loss=args.loss,
+            args.iterations, learning_rate, **options,
             record_every=args.print_every, on_record=print_error if stream_errors else None,
         )  # fmt: skip
     except TrainingDiverged as exc:
         return cli.fail(prog, str(exc))
     if args.json:
-        print(json.dumps(json_document(trajectory, settings), indent=2, ensure_ascii=False))
+        print(json.dumps(json_document(trajectory, settings, ex), indent=2, ensure_ascii=False))
     else:
         print("\n".join(text_lines(trajectory)))
     return 0
 
 
-def json_document(t, settings: str) -> dict:
+def json_document(t, settings: str, ex: exercise.Exercise) -> dict:
     """--json: the settings, the final state and the recorded errors (README lists the keys)."""
     return {
         "method": t.method,
@@ -108,10 +102,11 @@ def json_document(t, settings: str) -> dict:
         "learning_rate": t.learning_rate,
         "biases": t.biases,
         "loss": t.loss,
+        "network": ex.to_json(),
         "initial_error": float(t.error[0]),
         "final_error": float(t.error[-1]),
         "prediction": t.output[-1].tolist(),
-        "target": TARGET.tolist(),
+        "target": t.target.tolist(),
         "w1": t.w1[-1].tolist(),
         "w2": t.w2[-1].tolist(),
         "b1": t.b1[-1].tolist(),
@@ -127,7 +122,7 @@ def text_lines(t) -> list[str]:
         f"error at iteration 0 (initial weights): {cli.error_text(t.error[0])}",
         f"error at iteration {n} (after {updates(n)}): {cli.error_text(t.error[-1])}",
         f"prediction: {vector(t.output[-1])}",
-        f"target:     {vector(TARGET)}",
+        f"target:     {vector(t.target)}",
         f"W1 = [[w1, w2], [w3, w4]] = {matrix(t.w1[-1])}",
         f"W2 = [[w5, w6], [w7, w8]] = {matrix(t.w2[-1])}",
     ]

@@ -91,7 +91,7 @@ def as_bias_vector(b, name: str, biases: str) -> np.ndarray:
         raise ValueError(f"{name} must be one number or two, not {b!r}")
     if not np.isfinite(vector).all():
         raise ValueError(f"{name} must be finite")
-    if biases != "per-neuron" and vector[0] != vector[1]:
+    if biases == "shared" and vector[0] != vector[1]:
         raise ValueError(f"{name} must be one number with biases={biases!r}")
     return vector
 

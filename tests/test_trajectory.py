@@ -63,7 +63,8 @@ def test_train_rejects_bad_learning_rates(bad):
 
 
 @pytest.mark.parametrize("options", [dict(order="alternate"), dict(biases="none"), dict(loss="l1"),
-                                     dict(w1=[[0.1, float("nan")], [0, 0]]), dict(b1=[0.1, 0.2])])  # fmt: skip
+                                     dict(w1=[[0.1, float("nan")], [0, 0]]),
+                                     dict(b1=[0.1, 0.2], biases="shared")])  # fmt: skip
 def test_train_rejects_bad_settings(options):
     order = options.pop("order", "parallel")
     with pytest.raises(ValueError):
