@@ -225,7 +225,7 @@ def read_example(path: str) -> dict:
     for key, value in document.items():
         try:
             values[key] = example_value(key, value)
-        except ValueError as exc:
+        except (ValueError, argparse.ArgumentTypeError) as exc:
             raise BadExample(f"{path}: {key}: {exc}") from None
     return values
 
@@ -291,7 +291,9 @@ def parse_args(parser: argparse.ArgumentParser, argv=None, orders=ORDERS):
     try:
         for name in ("b1", "b2"):
             if name in settings:
-                settings[name] = tuple(as_bias_vector(np.array(settings[name]), name, biases).tolist())
+                given = settings[name]
+                settings[name] = tuple(as_bias_vector(given[0] if len(given) == 1 else np.array(given), name,
+                                                      biases).tolist())  # fmt: skip
     except ValueError as exc:
         parser.error(f"{exc} (two numbers need --biases fixed or per-neuron)")
     return args, Exercise(**settings, order=order)

@@ -109,6 +109,8 @@ def parse(text: str, path: str, known: dict) -> list[Entry]:
                 raise BadCheckFile(f"{path}:{number}: {raw.strip()!r}: one name and one value a line, "
                                    "decimal point only")  # fmt: skip
             name, _, value = line.partition(",")
+            if re.search(r"\s[+-]?\d+$", name):  # 'w5+ 0,358': a decimal comma
+                raise BadCheckFile(f"{path}:{number}: {raw.strip()!r}: use a decimal point, not a comma")
         else:
             parts = line.rsplit(None, 1)
             name, value = parts if len(parts) == 2 else (parts[0], "")

@@ -190,8 +190,8 @@ def update_lines(ex: Exercise, a: Arithmetic, k: int) -> list[Line]:  # noqa: C9
             add(section, f"dE_total/d{w}", "#0 * #1 * #2", r"#0 \cdot #1 \cdot #2", operands,
                 product if a.output_slope else lambda d, _s, x: product(d, x))  # fmt: skip
     if trained:
-        bias_gradients(add, section, "b2", b2, OUTPUT, [[now(f"dE_total/dout_{o}"), now(f"dout_{o}/dnet_{o}")]
-                                                        for o in OUTPUT], a, product, write)  # fmt: skip
+        bias_gradients(add, section, "b2", b2, [[now(f"dE_total/dout_{o}"), now(f"dout_{o}/dnet_{o}")]
+                                                for o in OUTPUT], a, write)  # fmt: skip
     updated = [w_out[o, h] for o in OUTPUT for h in HIDDEN] + (sorted(set(b2)) if trained else [])
     for w in updated:
         step(add, section, w, before(w), now(f"dE_total/d{w}"), eta, a, write)
@@ -222,8 +222,8 @@ def update_lines(ex: Exercise, a: Arithmetic, k: int) -> list[Line]:  # noqa: C9
             operands = [now(f"dE_total/dout_{h}"), now(f"dout_{h}/dnet_{h}"), i]
             add(section, f"dE_total/d{w_in[h, i]}", "#0 * #1 * #2", r"#0 \cdot #1 \cdot #2", operands, product)
     if trained:
-        bias_gradients(add, section, "b1", b1, HIDDEN, [[now(f"dE_total/dout_{h}"), now(f"dout_{h}/dnet_{h}")]
-                                                        for h in HIDDEN], a, product, write)  # fmt: skip
+        bias_gradients(add, section, "b1", b1, [[now(f"dE_total/dout_{h}"), now(f"dout_{h}/dnet_{h}")]
+                                                for h in HIDDEN], a, write)  # fmt: skip
     for w in ["w1", "w2", "w3", "w4"] + (sorted(set(b1)) if trained else []):
         step(add, section, w, before(w), now(f"dE_total/d{w}"), eta, a, write)
 
@@ -236,20 +236,21 @@ def update_lines(ex: Exercise, a: Arithmetic, k: int) -> list[Line]:  # noqa: C9
     return out
 
 
-def bias_gradients(add, section, layer, names, neurons, factors, a, product, write):
-    """dE_total/db: Σ over the layer's neurons of dE/dout · dout/dnet for one bias, per neuron otherwise."""
+def bias_gradients(add, section, layer, names, factors, a, write):
+    """dE_total/db: Σ over the layer's neurons of dE/dout · dout/dnet for one bias, per neuron otherwise
+    (a.output_slope False drops dout/dnet in the output layer: the mistake output-derivative-missing)."""
+
+    def delta(d, s):
+        return d if layer == "b2" and not a.output_slope else d * s
+
     if names[0] == names[1]:
         operands = [x for pair in factors for x in pair]
         add(section, f"dE_total/d{layer}", "#0 * #1 + #2 * #3", r"#0 \cdot #1 + #2 \cdot #3", operands,
-            lambda p, q, r, s: write(pair_product(p, q, a) + pair_product(r, s, a)))  # fmt: skip
+            lambda p, q, r, s: write(delta(p, q) + delta(r, s)))  # fmt: skip
     else:
         for name, pair in zip(names, factors, strict=True):
             add(section, f"dE_total/d{name}", "#0 * #1 * 1", r"#0 \cdot #1 \cdot 1", pair,
-                lambda p, q: write(pair_product(p, q, a)))  # fmt: skip
-
-
-def pair_product(d, s, a: Arithmetic) -> float:
-    return d * s if a.output_slope else d
+                lambda p, q: write(delta(p, q)))  # fmt: skip
 
 
 def step(add, section, w, old, gradient, eta, a: Arithmetic, write):
@@ -323,7 +324,13 @@ def fill(template: str, parts) -> str:
 
 
 def formula_text(line: Line) -> str:
-    return fill(line.text, [plain_name(k) for k in line.operands])
+    """The formula in the printed names; a value of an earlier update keeps its @k (w5+@1 in update 2)."""
+    def shown(k):
+        if line.update > 1 and k.endswith("+"):  # a weight as update 1 left it
+            return k + "@1"
+        return plain_name(k) if k.endswith(f"@{line.update}") else k
+
+    return fill(line.text, [shown(k) for k in line.operands])
 
 
 def latex_line(line: Line, found: dict, digits: int) -> str:

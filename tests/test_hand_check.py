@@ -1,0 +1,185 @@
+"""ann_numpy_no_loop.py --check: a hand calculation against ours, locally, and the diagnosis of its first mistake."""
+
+import json
+import os
+
+import plain_example
+import pytest
+from conftest import assert_one_line_error, call
+
+import ann_numpy_no_loop
+from backprop import published
+
+PROG = "ann_numpy_no_loop.py"
+# A network that is not the post's, as a course would set the exercise.
+COURSE = dict(x=(0.3, 0.8), t=(0.2, 0.7), w=(0.9, -0.4, 0.1, 0.65, -0.3, 0.8, 0.55, -0.75), b1=(0.1, 0.1),
+              b2=(-0.2, -0.2), eta=0.7)  # fmt: skip
+MISTAKES = ["sigmoid-derivative-of-net", "error-sign", "loss-factor", "biases-updated", "w2-w3-swapped",
+            "output-derivative-missing", "one-output-only", "learning-rate"]  # fmt: skip
+
+
+def flags(net, order, biases="fixed"):
+    return ["--inputs", "{},{}".format(*net["x"]), "--targets", "{},{}".format(*net["t"]),
+            "--weights=" + ",".join(map(str, net["w"])), "--b1", str(net["b1"][0]), "--b2", str(net["b2"][0]),
+            "--learning-rate", str(net["eta"]), "--order", order, "--biases", biases]  # fmt: skip
+
+
+def check(tmp_path, capsys, text, *args):
+    path = tmp_path / "hand.txt"
+    path.write_text(text, encoding="utf-8")
+    status, out, err = call(ann_numpy_no_loop.main, "--json", "--check", path, *args, capsys=capsys)
+    return status, (json.loads(out) if out else None), err
+
+
+def hand_calculation(values, decimals=9):
+    return "\n".join(f"{name} {value:.{decimals}f}" for name, value in values.items()) + "\n"
+
+
+def test_the_posts_own_numbers_pass_but_its_error_after_the_first_round(tmp_path, capsys):
+    text = "\n".join(f"{name} {value}" for name, value in published.POST_FIRST_UPDATE.items())
+    status, report, _ = check(tmp_path, capsys, text)
+    by_name = {v["name"]: v for v in report["values"]}
+    assert by_name["dE_o2/dout_h1"]["status"] == "rounding"  # −0.038098237 (not listed, rounded) × w7 = 0.5
+    assert by_name["E_total after"]["status"] == "wrong"
+    assert all(v["status"] == "right" for name, v in by_name.items() if name not in ("dE_o2/dout_h1", "E_total after"))
+    assert status == 1 and report["first_wrong"]["name"] == "E_total after"
+    assert [d["mistake"] for d in report["diagnosis"]] == ["updated-output-weights"]
+
+
+@pytest.mark.parametrize("order", ["parallel", "sequential"])
+@pytest.mark.parametrize("network", ["post", "course"])
+@pytest.mark.parametrize("mistake", MISTAKES + ["swapped-order"])
+def test_each_mistake_is_diagnosed(tmp_path, capsys, mistake, network, order):
+    """A hand calculation made with one mistake, by the independent plain-Python example, is diagnosed with it."""
+    net = plain_example.POST if network == "post" else COURSE
+    named = {"parallel": "updated-output-weights", "sequential": "original-output-weights"}[order]
+    made = named if mistake == "swapped-order" else mistake
+    values = plain_example.example(net["x"], net["t"], net["w"], net["b1"], net["b2"], net["eta"], order,
+                                   mistake=made)  # fmt: skip
+    status, report, _ = check(tmp_path, capsys, hand_calculation(values), *flags(net, order))
+    assert status == 1
+    diagnosis = report["diagnosis"]
+    best = [d["mistake"] for d in diagnosis if d["later_reproduced"] == diagnosis[0]["later_reproduced"]]
+    assert made in best, diagnosis
+
+
+def test_carried_rounding_is_not_a_mistake(tmp_path, capsys):
+    """Values written with 4 decimals, and some taken from the written factors (as on paper): all pass."""
+    net = COURSE
+    v = plain_example.example(net["x"], net["t"], net["w"], net["b1"], net["b2"], net["eta"], updates=1)
+    written = {name: f"{value:.4f}" for name, value in v.items()}
+    # From the written gradient: w8+ = w8 − η × dE_total/dw8 (as written) is -0.7167, ours -0.7168.
+    carried = {"w8+": net["w"][7] - net["eta"] * float(written["dE_total/dw8"])}
+    assert all(f"{x:.4f}" != written[name] for name, x in carried.items())  # rounding that shows
+    written.update({name: f"{x:.4f}" for name, x in carried.items()})
+    status, report, _ = check(tmp_path, capsys, "\n".join(f"{n} = {x}" for n, x in written.items()),
+                              *flags(net, "parallel"))  # fmt: skip
+    by_key = {r["key"]: r["status"] for r in report["values"]}
+    assert by_key["w8+"] == "rounding"
+    assert status == 0 and report["ok"], [r for r in report["values"] if r["status"] not in ("right", "rounding")]
+
+
+def test_a_truncated_value_is_wrong_and_said_so(tmp_path, capsys):
+    values = plain_example.example(**plain_example.POST, updates=1)  # dE_total/dw5 = 0.0821670407…
+    text = f"dE_total/dw5 {int(values['dE_total/dw5'] * 1e9) / 1e9:.9f}\n"
+    status, report, _ = check(tmp_path, capsys, text)
+    assert status == 1 and report["values"][0]["note"] == "truncated"
+
+
+def test_a_value_that_follows_from_a_wrong_one_is_said_so(tmp_path, capsys):
+    values = plain_example.example(**plain_example.POST, updates=1)
+    wrong_out_o1 = values["out_o1"] + 0.01
+    text = f"out_o1 {wrong_out_o1:.9f}\nE_o1 {0.5 * (0.01 - wrong_out_o1) ** 2:.9f}\n"
+    status, report, _ = check(tmp_path, capsys, text)
+    assert [v["status"] for v in report["values"]] == ["wrong", "follows"]
+    assert report["first_wrong"]["name"] == "out_o1" and status == 1
+
+
+def test_aliases_unknown_names_and_formats(tmp_path, capsys):
+    values = plain_example.example(**plain_example.POST, updates=2)
+    text = (f"w5_new = {values['w5+']:.9f}\nw6', {values['w6+']:.9f}\ndEtotal/dw5 {values['dE_total/dw5']:.9f}\n"
+            f"delta_o1 {values['dE_o1/dnet_o1']:.9f}\nw5+@2 {values['w5+@2']:.9f}\n# a comment\n\n"
+            f"E_total after {values['E_total+']:.9f}\nmy_guess 0.5\n")  # fmt: skip
+    status, report, _ = check(tmp_path, capsys, text)
+    assert [v["key"] for v in report["values"]] == ["dE_total/dw5", "w5+", "w6+", "dE_o1/dnet_o1", "E_total+",
+                                                    "w5+@2"]  # fmt: skip
+    assert report["unknown"] == [{"name": "my_guess", "line": 9}]
+    assert status == 0 and report["ok"]
+
+
+def test_the_text_report(tmp_path, capsys):
+    path = tmp_path / "hand.txt"
+    path.write_text("out_h1 0.593269992\nw5+ 0.37\n", encoding="utf-8")
+    status, out, _ = call(ann_numpy_no_loop.main, "--check", path, capsys=capsys)
+    assert status == 1
+    assert "First wrong value: w5+ (line 2): yours 0.37, ours 0.358916479718" in out
+    assert out.splitlines()[-1] == "Result: 1 right, 1 wrong."
+
+
+def test_a_file_with_no_name_we_know_checks_nothing(tmp_path, capsys):
+    status, _, err = check(tmp_path, capsys, "foo 1\nbar 2\n")
+    assert_one_line_error((status, "", err), PROG, 1)
+    assert "nothing was checked" in err
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("out_h1\n", "hand.txt:1: 'out_h1' is not 'name value'"),
+    ("out_h1 0.5\nw5+ abc\n", "hand.txt:2: 'abc' is not a number"),
+    ("w5+ 0,358\n", "hand.txt:1: 'w5+ 0,358': use a decimal point, not a comma"),
+    ("w5+ = 0,358\n", "hand.txt:1: '0,358' is not a number (use a decimal point, not a comma)"),
+    ("out_h1 nan\n", "hand.txt:1: 'nan' is not a number"),
+    ("out_h1 1e999\n", "hand.txt:1: '1e999' is not a finite number"),
+    ("w5+ 0.3\nw5_new 0.3\n", "hand.txt:2: w5_new is given twice (first on line 1)"),
+    ("w5+@11 0.3\n", "hand.txt:1: w5+@11: updates are numbered 1 to 10"),
+])  # fmt: skip
+def test_a_malformed_hand_calculation_is_one_line_naming_file_and_line(tmp_path, capsys, text, says):
+    status, _, err = check(tmp_path, capsys, text)
+    assert_one_line_error((status, "", err), PROG, 2)
+    assert says in err, err
+
+
+def test_an_unreadable_hand_calculation_is_status_1(tmp_path, capsys):
+    status, out, err = call(ann_numpy_no_loop.main, "--check", tmp_path / "missing.txt", capsys=capsys)
+    assert_one_line_error((status, out, err), PROG, 1)
+    assert "cannot read" in err and "missing.txt" in err
+
+
+@pytest.mark.parametrize(("content", "status", "says"), [
+    ("{not json", 2, "ex.json:1: not valid JSON"),
+    ('{"weights": [1, 2]}', 2, "ex.json: weights: needs 8 numbers, got 2"),
+    ('{"inputs": [0.1, "x"]}', 2, "ex.json: inputs: 'x' is not a finite number"),
+    ('{"learning_rate": -1}', 2, "ex.json: learning_rate:"),
+    ('{"colour": "red"}', 2, "ex.json: unknown key 'colour'"),
+    ('{"order": "sequential"}', 0, ""),
+    ('[1, 2]', 2, "ex.json: an exercise is one JSON object"),
+    (None, 1, "cannot read"),
+])  # fmt: skip
+def test_a_bad_example_file_is_one_line(tmp_path, capsys, content, status, says):
+    path = tmp_path / "ex.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = call(ann_numpy_no_loop.main, "--example", path, "--iterations", "1", capsys=capsys)
+    if status == 0:
+        assert result[0] == 0 and "sequential updates" in result[1]
+        return
+    assert_one_line_error(result, PROG, status)
+    assert says in result[2], result[2]
+
+
+def test_flags_override_the_example_file_and_a_foreign_order_is_refused(root, capsys):
+    example = root / "examples" / "exercise.json"
+    status, out, _ = call(ann_numpy_no_loop.main, "--example", example, "--learning-rate", "2", "--json",
+                          capsys=capsys)  # fmt: skip
+    doc = json.loads(out)
+    assert status == 0 and doc["learning_rate"] == 2 and doc["network"]["inputs"] == [0.1, 0.5]
+    import ann_numpy  # the sequential script cannot run the example's parallel order
+
+    result = call(ann_numpy.main, "--example", example, capsys=capsys)
+    assert_one_line_error(result, "ann_numpy.py", 2)
+    assert "order 'parallel' is not this script's (sequential)" in result[2]
+
+
+def test_nothing_is_written_on_bad_input(tmp_path, capsys):
+    before = sorted(os.listdir(tmp_path))
+    check(tmp_path, capsys, "w5+ abc\n")
+    assert sorted(os.listdir(tmp_path)) == sorted([*before, "hand.txt"])
