@@ -256,17 +256,24 @@ def finite_numbers(values: list, low: int, high: int) -> tuple:
     return tuple(float(v) for v in values)
 
 
+class QuietParser(argparse.ArgumentParser):
+    """A parser that raises its usage errors instead of printing them (the first look for --example)."""
+
+    def error(self, message):
+        raise argparse.ArgumentError(None, message)
+
+
 def parse_args(parser: argparse.ArgumentParser, argv=None, orders=ORDERS):
     """parser.parse_args(argv) with the network flags resolved: (args, Exercise).
 
     The --example file's values become the defaults, so that flags override them. orders:
     the update orders the script can run; an exercise naming another is bad usage (exit 2).
     An unreadable --example file is exit 1, an invalid one exit 2, each one line."""
-    first = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    first = QuietParser(add_help=False, allow_abbrev=False)
     first.add_argument("--example", type=cli.path)
     try:
         known, _ = first.parse_known_args(argv)
-    except (argparse.ArgumentError, SystemExit):
+    except argparse.ArgumentError:
         known = argparse.Namespace(example=None)  # the full parser below says what is wrong
     from_file = {}
     if known.example:

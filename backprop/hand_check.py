@@ -329,6 +329,8 @@ def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digit
     report = {
         "file": path,
         "settings": written_out.settings_line(ex, arithmetic),
+        "network": ex.to_json(),
+        "description": ex.describe(),
         "updates": updates,
         "values": [value_document(c) for c in checked if c.ours is not None],
         "unknown": [{"name": c.entry.name, "line": c.entry.line} for c in checked if c.ours is None],
@@ -359,7 +361,8 @@ def report_lines(report: dict) -> list[str]:
         return [f"{report['file']}: no name of the worked example, nothing was checked"]
     width = max(len(v["name"]) for v in values) + 2
     out = [f"Checking {report['file']} against the worked example ({report['updates']} "
-           f"update{'s' if report['updates'] > 1 else ''}): {report['settings']}", "",
+           f"update{'s' if report['updates'] > 1 else ''}): {report['settings']}",
+           *([] if report["network"]["posts_network"] else [report["description"]]), "",
            f"{'line':>5}  {'name':<{width}}{'yours':>18}  {'ours':>18}"]  # fmt: skip
     first = report["first_wrong"]
     for v in values:

@@ -283,14 +283,19 @@ def test_a_tiny_error_shows_its_digits(capsys):
 # --- bad input to every script, in-process ---------------------------------------------------------
 
 BAD_INPUT = {
-    "ann_numpy.py": (ann_numpy.main, [["--learn", "0.1"], ["-1"], ["--print-every", "x"]]),
-    "ann_numpy_original.py": (ann_numpy_original.main, [["--learn", "0.1"], ["1e3"], ["--biases", "all"]]),
-    "ann_numpy_no_loop.py": (ann_numpy_no_loop.main, [["--jso"], ["3"]]),
-    "convergence_test.py": (convergence_test.main, [["--count", "1"], ["--counts", ""], ["--format", "xml"]]),
-    "analyze_convergence.py": (analyze_convergence.main, [["--iter", "20000"], ["--counts", "1,,2"]]),
-    "plot_convergence.py": (plot_convergence.main, [["--dpi", "-1"], ["--iterations", "0"], ["--out", "x"]]),
-    "plot_key_differences.py": (plot_key_differences.main, [["--format", "bmp"]]),
-    "plot_all_variables.py": (plot_all_variables.main, [["--learning-rate", "nan"]]),
+    "ann_numpy.py": (ann_numpy.main, [["--learn", "0.1"], ["-1"], ["--print-every", "x"], ["--weights", "1,2"]]),
+    "ann_numpy_original.py": (ann_numpy_original.main, [["--learn", "0.1"], ["1e3"], ["--biases", "all"],
+                                                        ["--example", ""], ["--b1", "1,2,3"]]),  # fmt: skip
+    "ann_numpy_no_loop.py": (ann_numpy_no_loop.main, [["--jso"], ["3"], ["--targets", "0.1"], ["--check", ""]]),
+    "convergence_test.py": (convergence_test.main, [["--count", "1"], ["--counts", ""], ["--format", "xml"],
+                                                    ["--update", "README.md", "--inputs", "1,1"]]),  # fmt: skip
+    "analyze_convergence.py": (analyze_convergence.main, [["--iter", "20000"], ["--counts", "1,,2"],
+                                                          ["--check", "README.md", "--loss", "sse"]]),  # fmt: skip
+    "plot_convergence.py": (plot_convergence.main, [["--dpi", "-1"], ["--iterations", "0"], ["--out", "x"],
+                                                    ["--weights", "1,2,3,4,5,6,7,x"]]),  # fmt: skip
+    "plot_key_differences.py": (plot_key_differences.main, [["--format", "bmp"], ["--inputs", "inf,1"]]),
+    "plot_all_variables.py": (plot_all_variables.main, [["--learning-rate", "nan"],
+                                                        ["--b2", "0.1,0.2", "--biases", "shared"]]),  # fmt: skip
     "mlp.py": (mlp.main, [["--layers", ",".join(["3"] + ["2"] * 100 + ["1"])], ["--epoch", "3"], ["--seed", "-1"]]),
     "trask_networks.py": (trask_networks.main, [["five-layer"], ["two-layer", "--updates", "x"]]),
     "bench_training": (bench_training.main, [["--repeat", "0"], ["--iterations", "x"], ["--iter", "5"]]),

@@ -183,3 +183,14 @@ def test_nothing_is_written_on_bad_input(tmp_path, capsys):
     before = sorted(os.listdir(tmp_path))
     check(tmp_path, capsys, "w5+ abc\n")
     assert sorted(os.listdir(tmp_path)) == sorted([*before, "hand.txt"])
+
+
+def test_readme_check_example_is_what_the_command_prints(root, monkeypatch, capsys):
+    monkeypatch.chdir(root)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    command = "python ann_numpy_no_loop.py --example examples/exercise.json --check examples/hand_calculation.txt"
+    assert f"```bash\n{command}\n```" in readme
+    block = readme.split("<!-- check-numbers:start -->")[1].split("<!-- check-numbers:end -->")[0]
+    status, out, _ = call(ann_numpy_no_loop.main, *command.split()[2:], capsys=capsys)
+    assert status == 1 and out.strip() == block.strip().strip("`").strip()
+    assert "sigmoid-derivative-of-net" in out.split("Diagnosis")[1].splitlines()[1]
