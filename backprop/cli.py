@@ -18,7 +18,6 @@ import signal
 import sys
 
 from backprop.training import MAX_ITERATIONS
-from backprop.worked_example import LEARNING_RATE
 
 ArgumentTypeError = argparse.ArgumentTypeError
 
@@ -104,14 +103,6 @@ def add_readme_block(parser: argparse.ArgumentParser, block: str) -> None:
     where.add_argument("--update", metavar="README", type=path, help=f"rewrite the block between the {block} markers")
     where.add_argument("--check", metavar="README", type=path,
                        help="exit 0 if the marked block is current, else 1 and a diff")  # fmt: skip
-
-
-def add_learning_rate(parser: argparse.ArgumentParser) -> None:
-    """--learning-rate ETA of the 2-2-2 scripts, the post's 0.5 by default."""
-    parser.add_argument(
-        "--learning-rate", type=positive_real, default=LEARNING_RATE, metavar="ETA",
-        help="learning rate η, positive and finite (default 0.5, the blog's)",
-    )  # fmt: skip
 
 
 def error_text(e: float, width: int = 0) -> str:

@@ -88,20 +88,17 @@ class Exercise:
             b1=np.array(self.b1), b2=np.array(self.b2), x=np.array(self.inputs), target=np.array(self.targets),
         )  # fmt: skip
 
-    def describe(self) -> str:
+    def describe(self, between: str = "; ") -> str:
         """'your network: inputs i1, i2 = 0.1, 0.2; targets …; w1..w8 = …; b1 = 0.35; b2 = 0.6'."""
         return (
-            f"your network: inputs i1, i2 = {numbers_text(self.inputs)}; "
-            f"targets t1, t2 = {numbers_text(self.targets)}; "
-            f"w1..w8 = {numbers_text(self.weights)}; b1 = {bias_text(self.b1)}; b2 = {bias_text(self.b2)}"
+            f"your network: inputs i1, i2 = {numbers_text(self.inputs)}; targets t1, t2 = "
+            f"{numbers_text(self.targets)}{between}w1..w8 = {numbers_text(self.weights)}; "
+            f"b1 = {bias_text(self.b1)}; b2 = {bias_text(self.b2)}"
         )
 
     def title(self) -> str:
         """The two lines a figure title adds for a network that is not the post's."""
-        return (
-            f"your network: inputs i1, i2 = {numbers_text(self.inputs)}; targets t1, t2 = {numbers_text(self.targets)}"
-            f"\nw1..w8 = {numbers_text(self.weights)}; b1 = {bias_text(self.b1)}; b2 = {bias_text(self.b2)}"
-        )
+        return self.describe(between="\n")
 
     def to_json(self) -> dict:
         """The JSON key `network`: the network's numbers, and whether they are the post's."""

@@ -18,7 +18,6 @@ The plain arithmetic equals worked_example.step, tested value by value (tests/te
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections.abc import Callable
@@ -278,10 +277,6 @@ def values(ex: Exercise, arithmetic: Arithmetic, updates: int = 2) -> dict:
     for line in lines(ex, arithmetic, updates):
         found[line.key] = line(found)
     return found
-
-
-def with_order(a: Arithmetic, order: str) -> Arithmetic:
-    return dataclasses.replace(a, order=order)
 
 
 # --- the formats ----------------------------------------------------------------------------------
