@@ -215,15 +215,20 @@ def read_example(path: str) -> dict:
         raise BadExample(f"{path}: not valid JSON: {exc}") from None
     if not isinstance(document, dict):
         raise BadExample(f"{path}: an exercise is one JSON object {{...}}, not {type(document).__name__}")
+
+    def where(key):  # 'FILE:LINE' of the key's first appearance
+        at = text.find(json.dumps(key))
+        return f"{path}:{text.count(chr(10), 0, at) + 1}" if at >= 0 else path
+
     unknown = [k for k in document if k not in KEYS]
     if unknown:
-        raise BadExample(f"{path}: unknown key {unknown[0]!r}; known keys: {', '.join(KEYS)}")
+        raise BadExample(f"{where(unknown[0])}: unknown key {unknown[0]!r}; known keys: {', '.join(KEYS)}")
     values = {}
     for key, value in document.items():
         try:
             values[key] = example_value(key, value)
         except (ValueError, argparse.ArgumentTypeError) as exc:
-            raise BadExample(f"{path}: {key}: {exc}") from None
+            raise BadExample(f"{where(key)}: {key}: {exc}") from None
     return values
 
 

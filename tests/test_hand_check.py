@@ -146,10 +146,10 @@ def test_an_unreadable_hand_calculation_is_status_1(tmp_path, capsys):
 
 @pytest.mark.parametrize(("content", "status", "says"), [
     ("{not json", 2, "ex.json:1: not valid JSON"),
-    ('{"weights": [1, 2]}', 2, "ex.json: weights: needs 8 numbers, got 2"),
-    ('{"inputs": [0.1, "x"]}', 2, "ex.json: inputs: 'x' is not a finite number"),
-    ('{"learning_rate": -1}', 2, "ex.json: learning_rate:"),
-    ('{"colour": "red"}', 2, "ex.json: unknown key 'colour'"),
+    ('{"weights": [1, 2]}', 2, "ex.json:1: weights: needs 8 numbers, got 2"),
+    ('{"inputs": [0.1, "x"]}', 2, "ex.json:1: inputs: 'x' is not a finite number"),
+    ('{"learning_rate": -1}', 2, "ex.json:1: learning_rate:"),
+    ('{\n  "b1": 0.3,\n  "colour": "red"\n}', 2, "ex.json:3: unknown key 'colour'"),
     ('{"order": "sequential"}', 0, ""),
     ('[1, 2]', 2, "ex.json: an exercise is one JSON object"),
     (None, 1, "cannot read"),
