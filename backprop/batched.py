@@ -1,0 +1,549 @@
+"""Many 2-2-2 networks trained in lockstep: the batched engine behind sweep.py.
+
+K networks side by side, float64, each with its own learning rate, starting weights,
+biases, inputs and targets; the update order, bias policy and loss may differ between
+groups of networks (train_many groups them and runs each group in one pass).
+
+Layout: structure of arrays. Each of the post's numbers is a K-vector over the networks,
+so that one NumPy call does one formula for all of them (see worked_example.py for the
+formulas and where w1..w8 sit):
+
+    W1 (2, 2, K)   W1[h, j] = the weight from input j to hidden neuron h (w1 w2 / w3 w4)
+    W2 (2, 2, K)   W2[o, h] = the weight from hidden neuron h to output neuron o (w5 w6 / w7 w8)
+    b1, b2 (2, K)  per neuron; a shared bias keeps both rows equal, a fixed one never moves
+    x, target (2, K), learning_rate (K,)
+    out_h, out_o, delta_o, delta_h (2, K); E_total (K,)
+
+so that W1[:, 0] * i1 is the column (w1, w3) times i1 for every network at once, and
+W2[0] * delta_o1 + W2[1] * delta_o2 is W2ᵀ delta_o. Every result goes into an array
+allocated once (NumPy's out=). The update orders are worked_example.step's, in the same
+steps as the fast engine (engine.py): parallel, sequential, and alternating
+(block-coordinate descent: out_o and delta_o recomputed at the new W2 before the
+hidden layer's step). tests/test_batched.py holds each network against training.train.
+
+What it records per network is only what a sweep needs (memory O(K)): the first
+iteration at or below each threshold, the final error, the first iteration at which the
+error rises, the iteration at which it diverged (a weight or the error not finite; a
+saturated sigmoid is not divergence), and optionally every k-th error of a few chosen
+networks. Iteration N is the state after N updates; iteration 0 the initial weights.
+
+The networks are cut into blocks of at most BLOCK (a fixed cut, whatever the number of
+workers), and worker processes take blocks (forked: see run_in_processes), so that the
+results are the same for any number of workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+from dataclasses import dataclass
+
+import numpy as np
+from numpy import add, exp, greater, less_equal, multiply, negative, reciprocal, subtract
+
+from backprop.worked_example import (
+    ALL_ORDERS,
+    B1_INIT,
+    B2_INIT,
+    INPUT,
+    LEARNING_RATE,
+    TARGET,
+    W1_INIT,
+    W2_INIT,
+    check_biases,
+    check_loss,
+    loss_scale,
+)
+
+THRESHOLDS = (1e-2, 1e-3, 1e-4, 1e-5)
+BLOCK = 8192  # networks per block: the working arrays of a block stay in the cache
+CHECK_EVERY = 32  # updates between divergence checks (a diverged block is replayed from the last check)
+NOT_REACHED = -1  # in the integer results: no such iteration
+
+
+@dataclass(frozen=True)
+class ManyResult:
+    """What train_many records, per network (the last axis, K networks, in the order given).
+
+    first_at_or_below[j, k]: the first iteration at which network k's error is at or below
+    thresholds[j] (NOT_REACHED: never, within the run or before it diverged); first_rise_at:
+    the first iteration N >= 1 with E(N) > E(N − 1); diverged_at: the first iteration at
+    which a weight, a bias or the error is not finite; final_error: E after `iterations`
+    updates (NaN for a diverged network); trace_error[m, r]: the error of network
+    trace_networks[m] at iteration trace_iterations[r] (NaN from its divergence on).
+    """
+
+    iterations: int
+    thresholds: tuple[float, ...]
+    first_at_or_below: np.ndarray  # (len(thresholds), K) int64
+    final_error: np.ndarray  # (K,)
+    first_rise_at: np.ndarray  # (K,) int64
+    diverged_at: np.ndarray  # (K,) int64
+    trace_networks: np.ndarray  # (M,) int64
+    trace_iterations: np.ndarray  # (R,) int64
+    trace_error: np.ndarray  # (M, R)
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def per_network(value, k: int, name: str) -> list:
+    """A setting given once or once per network, as a list of k."""
+    if isinstance(value, str):
+        return [value] * k
+    values = list(value)
+    if len(values) != k:
+        raise ValueError(f"{name} must be one value or {k}, not {len(values)}")
+    return values
+
+
+def as_columns(value, k: int, shape: tuple, name: str) -> np.ndarray:
+    """value broadcast to (k, *shape) floats, then laid out network-last: (*shape, k)."""
+    a = np.asarray(value, dtype=float)
+    if a.ndim == len(shape) + 1 and a.shape[0] != k:
+        raise ValueError(f"{name} gives {a.shape[0]} networks, not {k}")
+    try:
+        a = np.broadcast_to(a, (k, *shape))
+    except ValueError:
+        raise ValueError(f"{name} must have shape {shape} or ({k}, {', '.join(map(str, shape))})") from None
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} must be finite")
+    return np.ascontiguousarray(np.moveaxis(a, 0, -1))
+
+
+def count_networks(learning_rate, w1, w2, b1, b2, x, target, order, biases, loss) -> int:
+    """K: the length of the first axis of whatever is given per network (1 when nothing is)."""
+    sizes = set()
+    for value, ndim in ((learning_rate, 0), (w1, 2), (w2, 2), (x, 1), (target, 1)):
+        a = np.asarray(value)
+        if a.ndim == ndim + 1:
+            sizes.add(a.shape[0])
+    for value in (b1, b2):
+        a = np.asarray(value)
+        if a.ndim == 2 or (a.ndim == 1 and a.shape[0] != 2):
+            sizes.add(a.shape[0])
+    for value in (order, biases, loss):
+        if not isinstance(value, str):
+            sizes.add(len(value))
+    if len(sizes) > 1:
+        raise ValueError(f"the per-network settings disagree on the number of networks: {sorted(sizes)}")
+    return sizes.pop() if sizes else 1
+
+
+def bias_columns(b, k: int, name: str, biases: list) -> np.ndarray:
+    """A bias given as a number, a 2-vector, K numbers or K 2-vectors, as (2, K) per neuron."""
+    a = np.asarray(b, dtype=float)
+    if a.ndim == 1 and a.shape[0] == k and k != 2:
+        a = np.repeat(a[:, None], 2, axis=1)  # one number per network
+    elif a.ndim == 0:
+        a = np.full(2, float(a))
+    columns = as_columns(a, k, (2,), name)
+    one_bias = np.array([p != "per-neuron" for p in biases])
+    if (one_bias & (columns[0] != columns[1])).any():
+        raise ValueError(f"{name} must be one number for the networks whose biases are fixed or shared")
+    return columns
+
+
+def check_thresholds(thresholds) -> tuple[float, ...]:
+    values = tuple(float(t) for t in thresholds)
+    if not all(0 < t < 1 for t in values):
+        raise ValueError(f"thresholds must lie in (0, 1), not {thresholds!r}")
+    if len(set(values)) != len(values):
+        raise ValueError(f"thresholds must not repeat: {thresholds!r}")
+    return values
+
+
+def train_many(
+    iterations: int,
+    learning_rate=LEARNING_RATE,
+    *,
+    order="parallel",
+    biases="fixed",
+    loss="half-sse",
+    w1=W1_INIT,
+    w2=W2_INIT,
+    b1=B1_INIT,
+    b2=B2_INIT,
+    x=INPUT,
+    target=TARGET,
+    thresholds=THRESHOLDS,
+    trace=(),
+    trace_every: int = 1,
+    workers: int | None = None,
+) -> ManyResult:
+    """Train K networks for `iterations` updates each, in lockstep, and record what a sweep needs.
+
+    Each setting is given once for all networks or once per network (first axis K):
+    learning_rate (K,), w1 and w2 (K, 2, 2), b1 and b2 a number, K numbers or (K, 2),
+    x and target (K, 2), order, biases and loss a name or K names. trace: the indices of
+    networks whose error is recorded at iterations 0, trace_every, 2 trace_every, ... and
+    the last. workers: processes (default: all cores); the results do not depend on it.
+    """
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
+        raise ValueError(f"iterations must be a whole number >= 0, not {iterations!r}")
+    if isinstance(trace_every, bool) or not isinstance(trace_every, int) or trace_every < 1:
+        raise ValueError(f"trace_every must be a whole number >= 1, not {trace_every!r}")
+    thresholds = check_thresholds(thresholds)
+    k = count_networks(learning_rate, w1, w2, b1, b2, x, target, order, biases, loss)
+    orders, policies, losses = (per_network(v, k, n) for v, n in ((order, "order"), (biases, "biases"), (loss, "loss")))
+    for o in set(orders):
+        if o not in ALL_ORDERS:
+            raise ValueError(f"unknown order {o!r}; choose one of {', '.join(ALL_ORDERS)}")
+    for p in set(policies):
+        check_biases(p)
+    for name in set(losses):
+        check_loss(name)
+    eta = as_columns(learning_rate, k, (), "learning_rate")
+    if not (eta > 0).all():
+        raise ValueError("learning rates must be positive")
+    inputs = {
+        "eta": eta,
+        "W1": as_columns(w1, k, (2, 2), "w1"),
+        "W2": as_columns(w2, k, (2, 2), "w2"),
+        "b1": bias_columns(b1, k, "b1", policies),
+        "b2": bias_columns(b2, k, "b2", policies),
+        "x": as_columns(x, k, (2,), "x"),
+        "target": as_columns(target, k, (2,), "target"),
+    }
+    trace = np.unique(np.asarray(trace, dtype=np.int64))
+    if trace.size and not (0 <= trace[0] and trace[-1] < k):
+        raise ValueError(f"trace names networks outside 0..{k - 1}")
+    trace_iterations = np.array(sorted({*range(0, iterations + 1, trace_every), iterations}), dtype=np.int64)
+    result = ManyResult(
+        iterations, thresholds,
+        first_at_or_below=np.full((len(thresholds), k), NOT_REACHED, dtype=np.int64),
+        final_error=np.full(k, np.nan),
+        first_rise_at=np.full(k, NOT_REACHED, dtype=np.int64),
+        diverged_at=np.full(k, NOT_REACHED, dtype=np.int64),
+        trace_networks=trace, trace_iterations=trace_iterations,
+        trace_error=np.full((trace.size, trace_iterations.size), np.nan),
+    )  # fmt: skip
+
+    # Groups of networks with one order, bias policy and loss; each cut into blocks.
+    groups = {}
+    for i, setting in enumerate(zip(orders, policies, losses, strict=True)):
+        groups.setdefault(setting, []).append(i)
+    tasks = []
+    for setting, members in groups.items():
+        members = np.array(members, dtype=np.int64)
+        for start in range(0, members.size, BLOCK):
+            tasks.append((setting, members[start : start + BLOCK]))
+
+    def train_block(task) -> dict:  # one block at a time: memory O(BLOCK) beyond the settings and records
+        setting, members = task
+        block = Block(*setting, {name: a[..., members] for name, a in inputs.items()}, thresholds,
+                      np.flatnonzero(np.isin(members, trace)), trace_iterations)  # fmt: skip
+        return block.run(iterations)
+
+    workers = default_workers() if workers is None else workers
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a whole number >= 1, not {workers!r}")
+    shares = [tasks[i::workers] for i in range(min(workers, len(tasks)))]  # round robin, the same cut for any N
+    if len(shares) > 1:
+        records = run_in_processes(shares, train_block)
+    else:
+        records = [[train_block(task) for task in tasks]]
+    for share, share_records in zip(shares, records, strict=True):
+        for (_, members), block_records in zip(share, share_records, strict=True):
+            result.first_at_or_below[:, members] = block_records["first_at_or_below"]
+            result.final_error[members] = block_records["final_error"]
+            result.first_rise_at[members] = block_records["first_rise_at"]
+            result.diverged_at[members] = block_records["diverged_at"]
+            if block_records["trace_error"].size:
+                rows = np.searchsorted(result.trace_networks, members[block_records["trace"]])
+                result.trace_error[rows] = block_records["trace_error"]
+    return result
+
+
+def run_in_processes(shares, train_block) -> list:
+    """Each share of blocks trained in a child process (forked: it starts with the blocks in
+    memory); their records come back through a pipe. Threads would share one interpreter,
+    whose lock, handed over once per NumPy call, costs more than a call on a block.
+
+    Ctrl-C reaches the children too (they end quietly, by the signal); on any exception or
+    signal here the children are ended and reaped before it goes on.
+    """
+    children = []
+    try:
+        for share in shares:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: train, send the records, and leave without any clean-up of the parent's
+                status = 1
+                try:
+                    os.close(read)
+                    signal.signal(signal.SIGINT, signal.SIG_DFL)
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    data = pickle.dumps([train_block(task) for task in share], protocol=pickle.HIGHEST_PROTOCOL)
+                    with os.fdopen(write, "wb") as pipe:
+                        pipe.write(data)
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(write)
+            children.append([pid, read])
+        records = []
+        for child in children:
+            with os.fdopen(child[1], "rb") as pipe:
+                child[1] = None
+                data = pipe.read()
+            _, status = os.waitpid(child[0], 0)
+            child[0] = None
+            if status != 0:
+                raise RuntimeError(f"a worker process failed (wait status {status})")
+            records.append(pickle.loads(data))
+        return records
+    finally:
+        for pid, read in children:
+            if read is not None:
+                os.close(read)
+            if pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+
+
+class Block:
+    """Up to BLOCK networks with one order, bias policy and loss, trained in lockstep.
+
+    Steps, each a method, as engine.FastNetwork's: forward(); output_layer_delta();
+    hidden_layer_delta(); update_output_layer(); update_hidden_layer(); then error() and
+    record(n). The names are the post's; every array has the networks as its last axis.
+    """
+
+    def __init__(self, order, biases, loss, inputs, thresholds, trace, trace_iterations):
+        self.order, self.biases = order, biases
+        self.c = loss_scale(loss, 2)  # dE/dout_o = c (out_o − t)
+        self.half_c = 0.5 * self.c  # E = (c/2) Σ (t − out_o)², as worked_example.errors computes it
+        k = inputs["eta"].shape[-1]
+        self.k = k
+        # The weights and biases: views of one (12, K) array, so that a check or a snapshot is one call.
+        self.params = np.empty((12, k))
+        self.W1, self.b1 = self.params[0:4].reshape(2, 2, k), self.params[4:6]
+        self.W2, self.b2 = self.params[6:10].reshape(2, 2, k), self.params[10:12]
+        self.W1[...], self.W2[...], self.b1[...], self.b2[...] = inputs["W1"], inputs["W2"], inputs["b1"], inputs["b2"]
+        self.eta, self.x, self.target = inputs["eta"], inputs["x"], inputs["target"]
+        self.i1, self.i2 = self.x[0], self.x[1]
+        self.one = np.ones((2, k))
+        self.net_h, self.out_h, self.dout_h_dnet_h = np.empty((2, k)), np.empty((2, k)), np.empty((2, k))
+        self.net_o, self.out_o, self.dout_o_dnet_o = np.empty((2, k)), np.empty((2, k)), np.empty((2, k))
+        self.out_minus_target = np.empty((2, k))  # out_o − t
+        self.delta_o, self.delta_h = np.empty((2, k)), np.empty((2, k))
+        self.scratch, self.gradient = np.empty((2, k)), np.empty((2, k))
+        self.bias_gradient = np.empty(k)
+        self.squares, self.E_total = np.empty((2, k)), np.empty(k)
+
+        # What is recorded, as this block's own arrays (copied into the result at the end).
+        self.thresholds = thresholds
+        self.first_at_or_below = np.full((len(thresholds), k), NOT_REACHED, dtype=np.int64)
+        self.level = np.full(k, max(thresholds, default=-1.0))  # the largest threshold not yet reached
+        self.first_rise_at = np.full(k, NOT_REACHED, dtype=np.int64)
+        self.previous = np.full(k, np.inf)  # E(N − 1) + penalty: +inf once a rise (or divergence) is recorded
+        self.penalty = np.zeros(k)
+        self.diverged_at = np.full(k, NOT_REACHED, dtype=np.int64)
+        self.trace, self.trace_iterations = trace, set(trace_iterations.tolist())
+        self.trace_rows = []
+        self.hit, self.rose = np.empty(k, dtype=bool), np.empty(k, dtype=bool)
+
+    # --- the network's math ------------------------------------------------------------------
+
+    def sigmoid(self, net, out) -> None:
+        """out = σ(net) = 1 / (1 + e^(−net)); where e^(−net) overflows, 1 / inf = 0: a saturated sigmoid."""
+        negative(net, out)
+        exp(out, out)
+        add(out, 1.0, out)
+        reciprocal(out, out)
+
+    def forward(self) -> None:
+        """out_h = σ(W1 x + b1), out_o = σ(W2 out_h + b2), dout_h/dnet_h = out_h (1 − out_h), out_o − t."""
+        W1, net_h, scratch = self.W1, self.net_h, self.scratch
+        multiply(W1[:, 0], self.i1, net_h)  # net_h1 = w1*i1 + w2*i2 + b1, net_h2 = w3*i1 + w4*i2 + b1
+        multiply(W1[:, 1], self.i2, scratch)
+        add(net_h, scratch, net_h)
+        add(net_h, self.b1, net_h)
+        self.sigmoid(net_h, self.out_h)
+        subtract(self.one, self.out_h, self.dout_h_dnet_h)
+        multiply(self.dout_h_dnet_h, self.out_h, self.dout_h_dnet_h)  # out_h (1 − out_h)
+        self.forward_output_layer()
+
+    def forward_output_layer(self) -> None:
+        """out_o = σ(W2 out_h + b2), out_o (1 − out_o) and out_o − t, with out_h as it stands."""
+        W2, net_o, scratch, out_h = self.W2, self.net_o, self.scratch, self.out_h
+        multiply(W2[:, 0], out_h[0], net_o)  # net_o1 = w5*out_h1 + w6*out_h2 + b2, net_o2 = w7*out_h1 + ...
+        multiply(W2[:, 1], out_h[1], scratch)
+        add(net_o, scratch, net_o)
+        add(net_o, self.b2, net_o)
+        self.sigmoid(net_o, self.out_o)
+        subtract(self.one, self.out_o, self.dout_o_dnet_o)
+        multiply(self.dout_o_dnet_o, self.out_o, self.dout_o_dnet_o)  # out_o (1 − out_o)
+        subtract(self.out_o, self.target, self.out_minus_target)
+
+    def error(self) -> None:
+        """E_total = (c/2) Σ_o (t_o − out_o)²."""
+        multiply(self.out_minus_target, self.out_minus_target, self.squares)
+        add(self.squares[0], self.squares[1], self.E_total)
+        multiply(self.E_total, self.half_c, self.E_total)
+
+    def output_layer_delta(self) -> None:
+        """delta_o = c (out_o − t) ⊙ out_o (1 − out_o)."""
+        if self.c != 1.0:
+            multiply(self.out_minus_target, self.c, self.delta_o)
+            multiply(self.delta_o, self.dout_o_dnet_o, self.delta_o)
+        else:
+            multiply(self.out_minus_target, self.dout_o_dnet_o, self.delta_o)
+
+    def hidden_layer_delta(self) -> None:
+        """delta_h = (W2ᵀ delta_o) ⊙ out_h (1 − out_h), with W2 and delta_o as they stand."""
+        W2, delta_o, delta_h = self.W2, self.delta_o, self.delta_h
+        multiply(W2[0], delta_o[0], delta_h)  # dE/dout_h1 = w5 delta_o1 + w7 delta_o2
+        multiply(W2[1], delta_o[1], self.scratch)
+        add(delta_h, self.scratch, delta_h)
+        multiply(delta_h, self.dout_h_dnet_h, delta_h)
+
+    def step(self, W, delta, layer_input, b) -> None:
+        """W ← W − η delta layer_inputᵀ, column by column; b ← b − η dE/db when biases are trained."""
+        gradient, eta = self.gradient, self.eta
+        for j in range(2):
+            multiply(delta, layer_input[j], gradient)  # dE/dW[:, j] = delta * input j
+            multiply(gradient, eta, gradient)
+            subtract(W[:, j], gradient, W[:, j])
+        if self.biases == "per-neuron":
+            multiply(delta, eta, gradient)  # dE/db = delta
+            subtract(b, gradient, b)
+        elif self.biases == "shared":
+            add(delta[0], delta[1], self.bias_gradient)  # dE/db = Σ delta: one bias feeds both neurons
+            multiply(self.bias_gradient, eta, self.bias_gradient)
+            subtract(b, self.bias_gradient, b)
+
+    def update_output_layer(self) -> None:
+        self.step(self.W2, self.delta_o, self.out_h, self.b2)
+
+    def update_hidden_layer(self) -> None:
+        self.step(self.W1, self.delta_h, self.x, self.b1)
+
+    def update(self) -> None:
+        """One update in this block's order, from the forward pass at the current weights."""
+        self.output_layer_delta()
+        if self.order == "parallel":  # both deltas at the current weights, then both steps
+            self.hidden_layer_delta()
+            self.update_output_layer()
+        else:
+            self.update_output_layer()
+            if self.order == "alternating":  # the output layer again at its new weights; out_h unchanged
+                self.forward_output_layer()
+                self.output_layer_delta()
+            self.hidden_layer_delta()  # with the new W2 (sequential: and the old delta_o)
+        self.update_hidden_layer()
+
+    # --- recording ---------------------------------------------------------------------------
+
+    def record(self, n: int) -> None:
+        """The thresholds newly reached and the rises at iteration n, and the traced errors."""
+        E, hit, rose = self.E_total, self.hit, self.rose
+        less_equal(E, self.level, hit)
+        if hit.any():
+            self.reached(np.flatnonzero(hit), n)
+        greater(E, self.previous, rose)
+        if rose.any():
+            where = np.flatnonzero(rose)
+            self.first_rise_at[where] = n
+            self.penalty[where] = np.inf
+        add(E, self.penalty, self.previous)
+        if self.trace.size and n in self.trace_iterations:
+            row = E[self.trace].copy()
+            row[self.diverged_at[self.trace] != NOT_REACHED] = np.nan
+            self.trace_rows.append(row)
+
+    def reached(self, where, n: int) -> None:
+        E = self.E_total[where]
+        level = np.full(where.size, -1.0)
+        for j, threshold in sorted(enumerate(self.thresholds), key=lambda jt: jt[1]):  # smallest first
+            first = self.first_at_or_below[j, where]
+            new = (first == NOT_REACHED) & (E <= threshold)
+            first[new] = n
+            self.first_at_or_below[j, where] = first
+            level[first == NOT_REACHED] = threshold  # the largest not yet reached wins
+        self.level[where] = level
+
+    def not_finite(self) -> np.ndarray:
+        """The networks not yet diverged whose weights, biases or error are not finite."""
+        finite = np.isfinite(self.params).all(axis=0) & np.isfinite(self.E_total)
+        return ~finite & (self.diverged_at == NOT_REACHED)
+
+    def diverge(self, n: int) -> None:
+        """Mark the networks that diverged at iteration n; nothing more is recorded for them."""
+        where = np.flatnonzero(self.not_finite())
+        self.diverged_at[where] = n
+        self.level[where] = -1.0
+        self.penalty[where] = self.previous[where] = np.inf
+
+    def snapshot(self):
+        return [a.copy() for a in (self.params, self.first_at_or_below, self.level, self.first_rise_at,
+                                   self.previous, self.penalty)] + [len(self.trace_rows)]  # fmt: skip
+
+    def restore(self, saved) -> None:
+        for a, b in zip((self.params, self.first_at_or_below, self.level, self.first_rise_at, self.previous,
+                         self.penalty), saved[:-1], strict=True):  # fmt: skip
+            a[...] = b
+        del self.trace_rows[saved[-1] :]
+        self.forward()
+        self.error()
+
+    # --- the run -----------------------------------------------------------------------------
+
+    def run(self, iterations: int) -> dict:
+        """Train to `iterations` updates; this block's records, as arrays over its networks.
+
+        Divergence is checked every CHECK_EVERY updates (a non-finite weight stays non-finite);
+        when a check finds some, the block goes back to the previous check and replays those
+        updates with a check after each, so that the iteration is exact.
+        """
+        with np.errstate(all="ignore"):
+            self.forward()
+            self.error()
+            self.diverge(0)
+            self.record(0)
+            n = 0
+            while n < iterations:
+                end = min(n + CHECK_EVERY, iterations)
+                saved = self.snapshot()
+                self.advance(n, end, check=False)
+                if self.not_finite().any():
+                    self.restore(saved)
+                    self.advance(n, end, check=True)
+                n = end
+        final = self.E_total.copy()
+        final[self.diverged_at != NOT_REACHED] = np.nan
+        return {
+            "first_at_or_below": self.first_at_or_below, "final_error": final, "first_rise_at": self.first_rise_at,
+            "diverged_at": self.diverged_at, "trace": self.trace,
+            "trace_error": np.array(self.trace_rows).T if self.trace.size else np.empty((0, 0)),
+        }  # fmt: skip
+
+    def advance(self, start: int, end: int, check: bool) -> None:
+        for n in range(start + 1, end + 1):
+            self.update()
+            self.forward()
+            self.error()
+            if check:
+                self.diverge(n)
+            self.record(n)
+
+
+def memory_per_network(thresholds: int = len(THRESHOLDS)) -> int:
+    """Bytes train_many keeps per network outside its blocks: the settings and the records."""
+    return 8 * (1 + 8 + 4 + 2 + 2) + 8 * (thresholds + 3)
+
+
+def blocks_memory(workers: int) -> int:
+    """Bytes of the working arrays of the blocks in flight (about 60 numbers a network)."""
+    return workers * BLOCK * 60 * 8
+
+
+def fits(networks: int, thresholds: int = len(THRESHOLDS), limit: float = 4e9) -> bool:
+    """Whether train_many on `networks` networks stays below `limit` bytes."""
+    return networks * memory_per_network(thresholds) * 2 + blocks_memory(default_workers()) <= limit
+
