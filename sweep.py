@@ -27,7 +27,7 @@ import json
 import sys
 
 from backprop import cli, files, sweeps
-from backprop.training import MAX_ITERATIONS
+from backprop.training import MAX_ITERATIONS, updates
 from backprop.worked_example import ALL_ORDERS
 
 PROG = "sweep.py"
@@ -218,8 +218,8 @@ def comparison_lines(c: dict, with_intervals: bool) -> list[str]:
         weights = " ".join(f"{v:.4f}" for v in m["weights"].values())
         out.append(f"  median of updates {order} / {against}, where both reach it: {c['median_ratio']:.6f}")
         out.append(f"  most different start (|log2 ratio| {abs(m['log2_ratio']):.3f}): η = {m['learning_rate']:g}, "
-                   f"w1..w8 = {weights}; {order} {m['updates'][order]:,} updates, "
-                   f"{against} {m['updates'][against]:,}")  # fmt: skip
+                   f"w1..w8 = {weights}; {order} {updates(m['updates'][order])}, "
+                   f"{against} {updates(m['updates'][against])}")  # fmt: skip
     return out
 
 

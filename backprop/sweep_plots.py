@@ -93,11 +93,9 @@ def init_figure(s: sweeps.Sweep) -> Figure:
     if finite:
         low, high = min(float(v.min()) for v in finite), max(float(v.max()) for v in finite)
         ax.plot([low, high], [low, high], color="black", linestyle=":", linewidth=1.0, label="equal")
-        plotting.log_scale(ax, "x")
-        plotting.log_scale(ax, "y")
     ax.set_title("updates of each order against parallel's, per start", fontsize="medium")
-    ax.set_xlabel(f"updates parallel to {name} (log scale)")
-    ax.set_ylabel(f"updates of the order to {name} (log scale)")
+    ax.set_xlabel(f"updates parallel to {name}")
+    ax.set_ylabel(f"updates of the order to {name}")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize="small", markerscale=3)
     return fig
