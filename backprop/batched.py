@@ -1,8 +1,7 @@
 """Many 2-2-2 networks trained in lockstep: the batched engine behind sweep.py.
 
 K networks side by side, float64, each with its own learning rate, starting weights,
-biases, inputs and targets; the update order, bias policy and loss may differ between
-groups of networks (train_many groups them and runs each group in one pass).
+biases, inputs and targets, update order, bias policy and loss.
 
 Layout: structure of arrays. Each of the post's numbers is a K-vector over the networks,
 so that one NumPy call does one formula for all of them (see worked_example.py for the
@@ -84,6 +83,35 @@ class ManyResult:
     trace_networks: np.ndarray  # (M,) int64
     trace_iterations: np.ndarray  # (R,) int64
     trace_error: np.ndarray  # (M, R)
+    checkpoints: np.ndarray  # (C,) int64
+    checkpoint_state: dict  # "params" (C, 12, K), "out_o" (C, 2, K), "E_total" (C, K)
+
+    def state(self, k: int) -> Checkpoints:
+        """Network k at the checkpoints: its weights, biases, outputs and error."""
+        p = self.checkpoint_state["params"][..., k]
+        c = len(self.checkpoints)
+        return Checkpoints(self.checkpoints, p[:, 0:4].reshape(c, 2, 2), p[:, 6:10].reshape(c, 2, 2), p[:, 4:6],
+                           p[:, 10:12], self.checkpoint_state["out_o"][..., k], self.checkpoint_state["E_total"][:, k])
+
+
+@dataclass(frozen=True)
+class Checkpoints:
+    """One network at some iterations, as a training.Trajectory names them (row r: iteration[r])."""
+
+    iteration: np.ndarray  # (C,)
+    w1: np.ndarray  # (C, 2, 2)
+    w2: np.ndarray  # (C, 2, 2)
+    b1: np.ndarray  # (C, 2)
+    b2: np.ndarray  # (C, 2)
+    output: np.ndarray  # (C, 2)
+    error: np.ndarray  # (C,)
+
+    def row(self, n: int) -> int:
+        """The row of iteration n; KeyError when it was not kept."""
+        r = int(np.searchsorted(self.iteration, n))
+        if r == len(self.iteration) or self.iteration[r] != n:
+            raise KeyError(f"iteration {n} was not kept")
+        return r
 
 
 def default_workers() -> int:
@@ -148,7 +176,7 @@ def bias_columns(b, k: int, name: str, biases: list) -> np.ndarray:
 
 
 def check_thresholds(thresholds) -> tuple[float, ...]:
-    values = tuple(float(t) for t in thresholds)
+    values = tuple(float(t) for t in thresholds or ())
     if not all(0 < t < 1 for t in values):
         raise ValueError(f"thresholds must lie in (0, 1), not {thresholds!r}")
     if len(set(values)) != len(values):
@@ -170,17 +198,22 @@ def train_many(
     x=INPUT,
     target=TARGET,
     thresholds=THRESHOLDS,
+    rises: bool = True,
     trace=(),
     trace_every: int = 1,
+    checkpoints=(),
     workers: int | None = None,
 ) -> ManyResult:
     """Train K networks for `iterations` updates each, in lockstep, and record what a sweep needs.
 
     Each setting is given once for all networks or once per network (first axis K):
     learning_rate (K,), w1 and w2 (K, 2, 2), b1 and b2 a number, K numbers or (K, 2),
-    x and target (K, 2), order, biases and loss a name or K names. trace: the indices of
-    networks whose error is recorded at iterations 0, trace_every, 2 trace_every, ... and
-    the last. workers: processes (default: all cores); the results do not depend on it.
+    x and target (K, 2), order, biases and loss a name or K names. thresholds: the error
+    levels whose first iteration is recorded (may be empty); rises: whether to record the
+    first rise. trace: the indices of networks whose error is recorded at iterations 0,
+    trace_every, 2 trace_every, ... and the last. checkpoints: iterations at which every
+    network's weights, biases, outputs and error are kept (ManyResult.state). workers:
+    processes (default: all cores); the results do not depend on it.
     """
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
         raise ValueError(f"iterations must be a whole number >= 0, not {iterations!r}")
@@ -212,6 +245,9 @@ def train_many(
     if trace.size and not (0 <= trace[0] and trace[-1] < k):
         raise ValueError(f"trace names networks outside 0..{k - 1}")
     trace_iterations = np.array(sorted({*range(0, iterations + 1, trace_every), iterations}), dtype=np.int64)
+    checkpoints = np.array(sorted({int(n) for n in checkpoints}), dtype=np.int64)
+    if checkpoints.size and not (0 <= checkpoints[0] and checkpoints[-1] <= iterations):
+        raise ValueError(f"checkpoints must lie in 0..{iterations}")
     result = ManyResult(
         iterations, thresholds,
         first_at_or_below=np.full((len(thresholds), k), NOT_REACHED, dtype=np.int64),
@@ -220,22 +256,21 @@ def train_many(
         diverged_at=np.full(k, NOT_REACHED, dtype=np.int64),
         trace_networks=trace, trace_iterations=trace_iterations,
         trace_error=np.full((trace.size, trace_iterations.size), np.nan),
+        checkpoints=checkpoints,
+        checkpoint_state={"params": np.full((checkpoints.size, 12, k), np.nan),
+                          "out_o": np.full((checkpoints.size, 2, k), np.nan),
+                          "E_total": np.full((checkpoints.size, k), np.nan)},
     )  # fmt: skip
 
-    # Groups of networks with one order, bias policy and loss; each cut into blocks.
-    groups = {}
-    for i, setting in enumerate(zip(orders, policies, losses, strict=True)):
-        groups.setdefault(setting, []).append(i)
-    tasks = []
-    for setting, members in groups.items():
-        members = np.array(members, dtype=np.int64)
-        for start in range(0, members.size, BLOCK):
-            tasks.append((setting, members[start : start + BLOCK]))
+    inputs["order"], inputs["biases"] = np.array(orders), np.array(policies)
+    inputs["c"] = np.array([loss_scale(name, 2) for name in losses])
+    # Blocks of networks in the order given (a sweep lists each order's networks together, so
+    # that most blocks have one order, bias policy and loss, and take the paths without masks).
+    tasks = [np.arange(start, min(start + BLOCK, k)) for start in range(0, k, BLOCK)]
 
-    def train_block(task) -> dict:  # one block at a time: memory O(BLOCK) beyond the settings and records
-        setting, members = task
-        block = Block(*setting, {name: a[..., members] for name, a in inputs.items()}, thresholds,
-                      np.flatnonzero(np.isin(members, trace)), trace_iterations)  # fmt: skip
+    def train_block(members) -> dict:  # one block at a time: memory O(BLOCK) beyond the settings and records
+        block = Block({name: a[..., members] for name, a in inputs.items()}, thresholds, rises,
+                      np.flatnonzero(np.isin(members, trace)), trace_iterations, checkpoints)  # fmt: skip
         return block.run(iterations)
 
     workers = default_workers() if workers is None else workers
@@ -247,7 +282,7 @@ def train_many(
     else:
         records = [[train_block(task) for task in tasks]]
     for share, share_records in zip(shares, records, strict=True):
-        for (_, members), block_records in zip(share, share_records, strict=True):
+        for members, block_records in zip(share, share_records, strict=True):
             result.first_at_or_below[:, members] = block_records["first_at_or_below"]
             result.final_error[members] = block_records["final_error"]
             result.first_rise_at[members] = block_records["first_rise_at"]
@@ -255,6 +290,8 @@ def train_many(
             if block_records["trace_error"].size:
                 rows = np.searchsorted(result.trace_networks, members[block_records["trace"]])
                 result.trace_error[rows] = block_records["trace_error"]
+            for name in ("params", "out_o", "E_total"):
+                result.checkpoint_state[name][..., members] = block_records["checkpoints"][name]
     return result
 
 
@@ -307,19 +344,29 @@ def run_in_processes(shares, train_block) -> list:
 
 
 class Block:
-    """Up to BLOCK networks with one order, bias policy and loss, trained in lockstep.
+    """Up to BLOCK networks trained in lockstep; every array has the networks as its last axis.
 
     Steps, each a method, as engine.FastNetwork's: forward(); output_layer_delta();
-    hidden_layer_delta(); update_output_layer(); update_hidden_layer(); then error() and
-    record(n). The names are the post's; every array has the networks as its last axis.
+    hidden_layer_delta(W2); step() of each layer; error(); record(n). A block whose networks
+    share one order, bias policy and loss takes the paths below without masks; a mixed block
+    takes, per network, the W2 and delta_o its order uses and the bias step its policy asks.
     """
 
-    def __init__(self, order, biases, loss, inputs, thresholds, trace, trace_iterations):
-        self.order, self.biases = order, biases
-        self.c = loss_scale(loss, 2)  # dE/dout_o = c (out_o − t)
-        self.half_c = 0.5 * self.c  # E = (c/2) Σ (t − out_o)², as worked_example.errors computes it
+    def __init__(self, inputs, thresholds, rises, trace, trace_iterations, checkpoints):
         k = inputs["eta"].shape[-1]
         self.k = k
+        orders, policies, c = inputs["order"], inputs["biases"], inputs["c"]
+        self.order = orders[0] if (orders == orders[0]).all() else "mixed"
+        self.parallel, self.alternating = orders == "parallel", orders == "alternating"
+        self.any_alternating = bool(self.alternating.any())
+        self.biases = policies[0] if (policies == policies[0]).all() else "mixed"
+        self.shared = policies == "shared"
+        self.bias_eta = np.where(policies == "fixed", 0.0, inputs["eta"])  # 0: a fixed bias takes no step
+        # dE/dout_o = c (out_o − t); E = (c/2) Σ (t − out_o)², as worked_example.errors computes it.
+        self.c = float(c[0]) if (c == c[0]).all() else c
+        self.half_c = 0.5 * self.c
+        self.scaled = not (np.ndim(self.c) == 0 and self.c == 1.0)
+
         # The weights and biases: views of one (12, K) array, so that a check or a snapshot is one call.
         self.params = np.empty((12, k))
         self.W1, self.b1 = self.params[0:4].reshape(2, 2, k), self.params[4:6]
@@ -333,19 +380,27 @@ class Block:
         self.out_minus_target = np.empty((2, k))  # out_o − t
         self.delta_o, self.delta_h = np.empty((2, k)), np.empty((2, k))
         self.scratch, self.gradient = np.empty((2, k)), np.empty((2, k))
-        self.bias_gradient = np.empty(k)
+        self.bias_sum, self.bias_gradient = np.empty(k), np.empty((2, k))
         self.squares, self.E_total = np.empty((2, k)), np.empty(k)
+        if self.order == "mixed":
+            self.W2_before, self.W2_for_hidden = np.empty((2, 2, k)), np.empty((2, 2, k))
+            self.delta_o_before = np.empty((2, k))
 
-        # What is recorded, as this block's own arrays (copied into the result at the end).
-        self.thresholds = thresholds
+        # What is recorded, as this block's own arrays.
+        self.thresholds, self.rises = thresholds, rises
         self.first_at_or_below = np.full((len(thresholds), k), NOT_REACHED, dtype=np.int64)
         self.level = np.full(k, max(thresholds, default=-1.0))  # the largest threshold not yet reached
         self.first_rise_at = np.full(k, NOT_REACHED, dtype=np.int64)
         self.previous = np.full(k, np.inf)  # E(N − 1) + penalty: +inf once a rise (or divergence) is recorded
         self.penalty = np.zeros(k)
         self.diverged_at = np.full(k, NOT_REACHED, dtype=np.int64)
-        self.trace, self.trace_iterations = trace, set(trace_iterations.tolist())
+        self.trace, self.trace_iterations = trace, set(trace_iterations.tolist()) if trace.size else set()
         self.trace_rows = []
+        self.checkpoints = {int(n): r for r, n in enumerate(checkpoints)}
+        self.kept = {"params": np.full((len(checkpoints), 12, k), np.nan),
+                     "out_o": np.full((len(checkpoints), 2, k), np.nan),
+                     "E_total": np.full((len(checkpoints), k), np.nan)}  # fmt: skip
+        self.every_error = bool(thresholds) or rises  # else E is computed only where it is recorded
         self.hit, self.rose = np.empty(k, dtype=bool), np.empty(k, dtype=bool)
 
     # --- the network's math ------------------------------------------------------------------
@@ -389,15 +444,15 @@ class Block:
 
     def output_layer_delta(self) -> None:
         """delta_o = c (out_o − t) ⊙ out_o (1 − out_o)."""
-        if self.c != 1.0:
+        if self.scaled:
             multiply(self.out_minus_target, self.c, self.delta_o)
             multiply(self.delta_o, self.dout_o_dnet_o, self.delta_o)
         else:
             multiply(self.out_minus_target, self.dout_o_dnet_o, self.delta_o)
 
-    def hidden_layer_delta(self) -> None:
-        """delta_h = (W2ᵀ delta_o) ⊙ out_h (1 − out_h), with W2 and delta_o as they stand."""
-        W2, delta_o, delta_h = self.W2, self.delta_o, self.delta_h
+    def hidden_layer_delta(self, W2) -> None:
+        """delta_h = (W2ᵀ delta_o) ⊙ out_h (1 − out_h), with the W2 given and delta_o as it stands."""
+        delta_o, delta_h = self.delta_o, self.delta_h
         multiply(W2[0], delta_o[0], delta_h)  # dE/dout_h1 = w5 delta_o1 + w7 delta_o2
         multiply(W2[1], delta_o[1], self.scratch)
         add(delta_h, self.scratch, delta_h)
@@ -414,48 +469,69 @@ class Block:
             multiply(delta, eta, gradient)  # dE/db = delta
             subtract(b, gradient, b)
         elif self.biases == "shared":
-            add(delta[0], delta[1], self.bias_gradient)  # dE/db = Σ delta: one bias feeds both neurons
-            multiply(self.bias_gradient, eta, self.bias_gradient)
-            subtract(b, self.bias_gradient, b)
-
-    def update_output_layer(self) -> None:
-        self.step(self.W2, self.delta_o, self.out_h, self.b2)
-
-    def update_hidden_layer(self) -> None:
-        self.step(self.W1, self.delta_h, self.x, self.b1)
+            add(delta[0], delta[1], self.bias_sum)  # dE/db = Σ delta: one bias feeds both neurons
+            multiply(self.bias_sum, eta, self.bias_sum)
+            subtract(b, self.bias_sum, b)
+        elif self.biases == "mixed":  # per network: delta, Σ delta where shared; η, or 0 where fixed
+            add(delta[0], delta[1], self.bias_sum)
+            np.copyto(self.bias_gradient, delta)
+            np.copyto(self.bias_gradient, self.bias_sum, where=self.shared)
+            multiply(self.bias_gradient, self.bias_eta, gradient)
+            subtract(b, gradient, b)
 
     def update(self) -> None:
-        """One update in this block's order, from the forward pass at the current weights."""
+        """One update in each network's order, from the forward pass at the current weights."""
         self.output_layer_delta()
         if self.order == "parallel":  # both deltas at the current weights, then both steps
-            self.hidden_layer_delta()
-            self.update_output_layer()
+            self.hidden_layer_delta(self.W2)
+            self.step(self.W2, self.delta_o, self.out_h, self.b2)
+        elif self.order == "mixed":
+            np.copyto(self.W2_before, self.W2)
+            self.step(self.W2, self.delta_o, self.out_h, self.b2)
+            if self.any_alternating:  # delta_o again at the new W2, for the alternating networks only
+                np.copyto(self.delta_o_before, self.delta_o)
+                self.forward_output_layer()
+                self.output_layer_delta()
+                np.copyto(self.delta_o, self.delta_o_before, where=~self.alternating)
+            np.copyto(self.W2_for_hidden, self.W2)
+            np.copyto(self.W2_for_hidden, self.W2_before, where=self.parallel)  # parallel: the old W2
+            self.hidden_layer_delta(self.W2_for_hidden)
         else:
-            self.update_output_layer()
+            self.step(self.W2, self.delta_o, self.out_h, self.b2)
             if self.order == "alternating":  # the output layer again at its new weights; out_h unchanged
                 self.forward_output_layer()
                 self.output_layer_delta()
-            self.hidden_layer_delta()  # with the new W2 (sequential: and the old delta_o)
-        self.update_hidden_layer()
+            self.hidden_layer_delta(self.W2)  # with the new W2 (sequential: and the old delta_o)
+        self.step(self.W1, self.delta_h, self.x, self.b1)
 
     # --- recording ---------------------------------------------------------------------------
 
     def record(self, n: int) -> None:
-        """The thresholds newly reached and the rises at iteration n, and the traced errors."""
+        """The thresholds newly reached and the rises at iteration n, the traced errors, a checkpoint."""
         E, hit, rose = self.E_total, self.hit, self.rose
-        less_equal(E, self.level, hit)
-        if hit.any():
-            self.reached(np.flatnonzero(hit), n)
-        greater(E, self.previous, rose)
-        if rose.any():
-            where = np.flatnonzero(rose)
-            self.first_rise_at[where] = n
-            self.penalty[where] = np.inf
-        add(E, self.penalty, self.previous)
-        if self.trace.size and n in self.trace_iterations:
+        if self.thresholds:
+            less_equal(E, self.level, hit)
+            if hit.any():
+                self.reached(np.flatnonzero(hit), n)
+        if self.rises:
+            greater(E, self.previous, rose)
+            if rose.any():
+                where = np.flatnonzero(rose)
+                self.first_rise_at[where] = n
+                self.penalty[where] = np.inf
+            add(E, self.penalty, self.previous)
+        if n in self.trace_iterations:
             row = E[self.trace].copy()
             row[self.diverged_at[self.trace] != NOT_REACHED] = np.nan
             self.trace_rows.append(row)
+        if n in self.checkpoints:
+            r, gone = self.checkpoints[n], self.diverged_at != NOT_REACHED
+            self.kept["params"][r], self.kept["out_o"][r], self.kept["E_total"][r] = self.params, self.out_o, E
+            for a in self.kept.values():
+                a[r][..., gone] = np.nan
+
+    def needs_error(self, n: int) -> bool:
+        return self.every_error or n in self.trace_iterations or n in self.checkpoints
 
     def reached(self, where, n: int) -> None:
         E = self.E_total[where]
@@ -470,6 +546,7 @@ class Block:
 
     def not_finite(self) -> np.ndarray:
         """The networks not yet diverged whose weights, biases or error are not finite."""
+        self.error()
         finite = np.isfinite(self.params).all(axis=0) & np.isfinite(self.E_total)
         return ~finite & (self.diverged_at == NOT_REACHED)
 
@@ -515,35 +592,22 @@ class Block:
                     self.restore(saved)
                     self.advance(n, end, check=True)
                 n = end
+            self.error()
         final = self.E_total.copy()
         final[self.diverged_at != NOT_REACHED] = np.nan
         return {
             "first_at_or_below": self.first_at_or_below, "final_error": final, "first_rise_at": self.first_rise_at,
             "diverged_at": self.diverged_at, "trace": self.trace,
             "trace_error": np.array(self.trace_rows).T if self.trace.size else np.empty((0, 0)),
+            "checkpoints": self.kept,
         }  # fmt: skip
 
     def advance(self, start: int, end: int, check: bool) -> None:
         for n in range(start + 1, end + 1):
             self.update()
             self.forward()
-            self.error()
             if check:
-                self.diverge(n)
+                self.diverge(n)  # computes the error
+            elif self.needs_error(n):
+                self.error()
             self.record(n)
-
-
-def memory_per_network(thresholds: int = len(THRESHOLDS)) -> int:
-    """Bytes train_many keeps per network outside its blocks: the settings and the records."""
-    return 8 * (1 + 8 + 4 + 2 + 2) + 8 * (thresholds + 3)
-
-
-def blocks_memory(workers: int) -> int:
-    """Bytes of the working arrays of the blocks in flight (about 60 numbers a network)."""
-    return workers * BLOCK * 60 * 8
-
-
-def fits(networks: int, thresholds: int = len(THRESHOLDS), limit: float = 4e9) -> bool:
-    """Whether train_many on `networks` networks stays below `limit` bytes."""
-    return networks * memory_per_network(thresholds) * 2 + blocks_memory(default_workers()) <= limit
-
