@@ -23,7 +23,7 @@ import plot_key_differences
 import sweep
 import trask_networks
 from backprop import batched, cli, files, layered, training
-from benchmarks import bench_plots, bench_scripts, bench_training, compare_mlp
+from benchmarks import bench_plots, bench_scripts, bench_sweep, bench_training, compare_mlp
 
 # --- signals, pipes and a full device, as a user meets them -----------------------------------
 
@@ -313,6 +313,7 @@ BAD_INPUT = {
     "trask_networks.py": (trask_networks.main, [["five-layer"], ["two-layer", "--updates", "x"]]),
     "bench_training": (bench_training.main, [["--repeat", "0"], ["--iterations", "x"], ["--iter", "5"]]),
     "bench_scripts": (bench_scripts.main, [["--repeat", "-3"]]),
+    "bench_sweep": (bench_sweep.main, [["--repeat", "0"], ["--quick", "x"]]),
     "bench_plots": (bench_plots.main, [["--iterations", "0"], ["--repeat", "1.5"]]),
     "compare_mlp": (compare_mlp.main, [["--seeds", "a"], ["--adam-epochs", "0"], ["--sgd", "3"]]),
 }
