@@ -5,18 +5,21 @@ biases, inputs and targets, update order, bias policy and loss.
 
 Layout: structure of arrays. Each of the post's numbers is a K-vector over the networks,
 so that one NumPy call does one formula for all of them (see worked_example.py for the
-formulas and where w1..w8 sit):
+formulas and where w1..w8 sit). A layer is kept by the columns of [W | b], each a
+contiguous (2, K) array, beside its input of the same shape:
 
-    W1 (2, 2, K)   W1[h, j] = the weight from input j to hidden neuron h (w1 w2 / w3 w4)
-    W2 (2, 2, K)   W2[o, h] = the weight from hidden neuron h to output neuron o (w5 w6 / w7 w8)
-    b1, b2 (2, K)  per neuron; a shared bias keeps both rows equal, a fixed one never moves
-    x, target (2, K), learning_rate (K,)
+    W1_b1 (3, 2, K)  [(w1, w3), (w2, w4), b1]: what multiplies i1, i2 and 1 in (net_h1, net_h2)
+    x_1   (3, 2, K)  [(i1, i1), (i2, i2), (1, 1)]
+    W2_b2 (3, 2, K)  [(w5, w7), (w6, w8), b2]: what multiplies out_h1, out_h2 and 1 in (net_o1, net_o2)
+    out_h_1 (3, 2, K) [(out_h1, out_h1), (out_h2, out_h2), (1, 1)]
     out_h, out_o, delta_o, delta_h (2, K); E_total (K,)
 
-so that W1[:, 0] * i1 is the column (w1, w3) times i1 for every network at once, and
-W2[0] * delta_o1 + W2[1] * delta_o2 is W2ᵀ delta_o. Every result goes into an array
-allocated once (NumPy's out=). The update orders are worked_example.step's, in the same
-steps as the fast engine (engine.py): parallel, sequential, and alternating
+so that net = Σ_j [W | b][j] ⊙ input[j] is one multiplication and two additions, and a
+layer's step [W | b] ← [W | b] − η delta ⊙ input is three calls (η is 0 in the bias
+column of a fixed bias; a shared bias takes Σ delta). A (2, K) operand of the same shape as
+the others keeps NumPy on its fastest path, which matters when K is small. Every result
+goes into an array allocated once (NumPy's out=). The update orders are worked_example.step's,
+in the same steps as the fast engine (engine.py): parallel, sequential, and alternating
 (block-coordinate descent: out_o and delta_o recomputed at the new W2 before the
 hidden layer's step). tests/test_batched.py holds each network against training.train.
 
@@ -84,14 +87,15 @@ class ManyResult:
     trace_iterations: np.ndarray  # (R,) int64
     trace_error: np.ndarray  # (M, R)
     checkpoints: np.ndarray  # (C,) int64
-    checkpoint_state: dict  # "params" (C, 12, K), "out_o" (C, 2, K), "E_total" (C, K)
+    checkpoint_state: dict  # "params" (C, 12, K) as Block.params, "out_o" (C, 2, K), "E_total" (C, K)
 
     def state(self, k: int) -> Checkpoints:
         """Network k at the checkpoints: its weights, biases, outputs and error."""
         p = self.checkpoint_state["params"][..., k]
         c = len(self.checkpoints)
-        return Checkpoints(self.checkpoints, p[:, 0:4].reshape(c, 2, 2), p[:, 6:10].reshape(c, 2, 2), p[:, 4:6],
-                           p[:, 10:12], self.checkpoint_state["out_o"][..., k], self.checkpoint_state["E_total"][:, k])
+        w1, w2 = p[:, 0:4].reshape(c, 2, 2).transpose(0, 2, 1), p[:, 6:10].reshape(c, 2, 2).transpose(0, 2, 1)
+        return Checkpoints(self.checkpoints, w1, w2, p[:, 4:6], p[:, 10:12], self.checkpoint_state["out_o"][..., k],
+                           self.checkpoint_state["E_total"][:, k])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -355,32 +359,39 @@ class Block:
     def __init__(self, inputs, thresholds, rises, trace, trace_iterations, checkpoints):
         k = inputs["eta"].shape[-1]
         self.k = k
+        pair = lambda a: np.ascontiguousarray(np.broadcast_to(a, (2, k)))  # noqa: E731  (K,) -> the same row twice
         orders, policies, c = inputs["order"], inputs["biases"], inputs["c"]
         self.order = orders[0] if (orders == orders[0]).all() else "mixed"
-        self.parallel, self.alternating = orders == "parallel", orders == "alternating"
-        self.any_alternating = bool(self.alternating.any())
+        self.any_alternating = bool((orders == "alternating").any())
+        self.parallel_weights = np.ascontiguousarray(np.broadcast_to(orders == "parallel", (2, 2, k)))
+        self.not_alternating = pair(orders != "alternating")
         self.biases = policies[0] if (policies == policies[0]).all() else "mixed"
-        self.shared = policies == "shared"
-        self.bias_eta = np.where(policies == "fixed", 0.0, inputs["eta"])  # 0: a fixed bias takes no step
+        self.shared = pair(policies == "shared")
         # dE/dout_o = c (out_o − t); E = (c/2) Σ (t − out_o)², as worked_example.errors computes it.
-        self.c = float(c[0]) if (c == c[0]).all() else c
-        self.half_c = 0.5 * self.c
-        self.scaled = not (np.ndim(self.c) == 0 and self.c == 1.0)
+        self.scaled = not (c == 1.0).all()
+        self.c, self.half_c = pair(c), 0.5 * c
 
         # The weights and biases: views of one (12, K) array, so that a check or a snapshot is one call.
         self.params = np.empty((12, k))
-        self.W1, self.b1 = self.params[0:4].reshape(2, 2, k), self.params[4:6]
-        self.W2, self.b2 = self.params[6:10].reshape(2, 2, k), self.params[10:12]
-        self.W1[...], self.W2[...], self.b1[...], self.b2[...] = inputs["W1"], inputs["W2"], inputs["b1"], inputs["b2"]
-        self.eta, self.x, self.target = inputs["eta"], inputs["x"], inputs["target"]
-        self.i1, self.i2 = self.x[0], self.x[1]
+        self.W1_b1, self.W2_b2 = self.params[0:6].reshape(3, 2, k), self.params[6:12].reshape(3, 2, k)
+        self.W1_b1[0:2] = inputs["W1"].transpose(1, 0, 2)  # column j of W1: what multiplies input j
+        self.W1_b1[2] = inputs["b1"]
+        self.W2_b2[0:2] = inputs["W2"].transpose(1, 0, 2)
+        self.W2_b2[2] = inputs["b2"]
+        self.W2 = self.W2_b2[0:2]  # [(w5, w7), (w6, w8)]
+        self.target = inputs["target"]
+        self.x_1 = np.stack([pair(inputs["x"][0]), pair(inputs["x"][1]), np.ones((2, k))])
+        self.out_h_1 = np.ones((3, 2, k))  # rows 0 and 1 are written by forward()
         self.one = np.ones((2, k))
+        eta = pair(inputs["eta"])
+        self.learning_rates = np.stack([eta, eta, np.where(pair(policies == "fixed"), 0.0, eta)])  # η of [W | b]
+        self.products = np.empty((3, 2, k))  # [W | b] ⊙ input, then the step η ⊙ delta ⊙ input
         self.net_h, self.out_h, self.dout_h_dnet_h = np.empty((2, k)), np.empty((2, k)), np.empty((2, k))
         self.net_o, self.out_o, self.dout_o_dnet_o = np.empty((2, k)), np.empty((2, k)), np.empty((2, k))
         self.out_minus_target = np.empty((2, k))  # out_o − t
         self.delta_o, self.delta_h = np.empty((2, k)), np.empty((2, k))
-        self.scratch, self.gradient = np.empty((2, k)), np.empty((2, k))
-        self.bias_sum, self.bias_gradient = np.empty(k), np.empty((2, k))
+        self.dE_dout_o_h = np.empty((2, 2, k))  # [h][o]: dE_o/dout_h = w(o, h) delta_o
+        self.bias_sums = np.empty((2, k))
         self.squares, self.E_total = np.empty((2, k)), np.empty(k)
         if self.order == "mixed":
             self.W2_before, self.W2_for_hidden = np.empty((2, 2, k)), np.empty((2, 2, k))
@@ -409,31 +420,29 @@ class Block:
         """out = σ(net) = 1 / (1 + e^(−net)); where e^(−net) overflows, 1 / inf = 0: a saturated sigmoid."""
         negative(net, out)
         exp(out, out)
-        add(out, 1.0, out)
+        add(out, self.one, out)
         reciprocal(out, out)
 
+    def layer(self, W_b, layer_input, net, out, dout_dnet) -> None:
+        """net = W[0] ⊙ input[0] + W[1] ⊙ input[1] + b, out = σ(net), dout/dnet = out (1 − out)."""
+        products = self.products
+        multiply(W_b, layer_input, products)  # (w1 i1, w3 i1), (w2 i2, w4 i2), (b1, b1)
+        add(products[0], products[1], net)
+        add(net, products[2], net)  # net_h1 = w1*i1 + w2*i2 + b1, net_h2 = w3*i1 + w4*i2 + b1
+        self.sigmoid(net, out)
+        subtract(self.one, out, dout_dnet)
+        multiply(dout_dnet, out, dout_dnet)
+
     def forward(self) -> None:
-        """out_h = σ(W1 x + b1), out_o = σ(W2 out_h + b2), dout_h/dnet_h = out_h (1 − out_h), out_o − t."""
-        W1, net_h, scratch = self.W1, self.net_h, self.scratch
-        multiply(W1[:, 0], self.i1, net_h)  # net_h1 = w1*i1 + w2*i2 + b1, net_h2 = w3*i1 + w4*i2 + b1
-        multiply(W1[:, 1], self.i2, scratch)
-        add(net_h, scratch, net_h)
-        add(net_h, self.b1, net_h)
-        self.sigmoid(net_h, self.out_h)
-        subtract(self.one, self.out_h, self.dout_h_dnet_h)
-        multiply(self.dout_h_dnet_h, self.out_h, self.dout_h_dnet_h)  # out_h (1 − out_h)
+        """out_h = σ(W1 x + b1), out_o = σ(W2 out_h + b2), both layers' out (1 − out), and out_o − t."""
+        self.layer(self.W1_b1, self.x_1, self.net_h, self.out_h, self.dout_h_dnet_h)
+        np.copyto(self.out_h_1[0], self.out_h[0])  # (out_h1, out_h1): what multiplies (w5, w7)
+        np.copyto(self.out_h_1[1], self.out_h[1])
         self.forward_output_layer()
 
     def forward_output_layer(self) -> None:
         """out_o = σ(W2 out_h + b2), out_o (1 − out_o) and out_o − t, with out_h as it stands."""
-        W2, net_o, scratch, out_h = self.W2, self.net_o, self.scratch, self.out_h
-        multiply(W2[:, 0], out_h[0], net_o)  # net_o1 = w5*out_h1 + w6*out_h2 + b2, net_o2 = w7*out_h1 + ...
-        multiply(W2[:, 1], out_h[1], scratch)
-        add(net_o, scratch, net_o)
-        add(net_o, self.b2, net_o)
-        self.sigmoid(net_o, self.out_o)
-        subtract(self.one, self.out_o, self.dout_o_dnet_o)
-        multiply(self.dout_o_dnet_o, self.out_o, self.dout_o_dnet_o)  # out_o (1 − out_o)
+        self.layer(self.W2_b2, self.out_h_1, self.net_o, self.out_o, self.dout_o_dnet_o)
         subtract(self.out_o, self.target, self.out_minus_target)
 
     def error(self) -> None:
@@ -451,58 +460,51 @@ class Block:
             multiply(self.out_minus_target, self.dout_o_dnet_o, self.delta_o)
 
     def hidden_layer_delta(self, W2) -> None:
-        """delta_h = (W2ᵀ delta_o) ⊙ out_h (1 − out_h), with the W2 given and delta_o as it stands."""
-        delta_o, delta_h = self.delta_o, self.delta_h
-        multiply(W2[0], delta_o[0], delta_h)  # dE/dout_h1 = w5 delta_o1 + w7 delta_o2
-        multiply(W2[1], delta_o[1], self.scratch)
-        add(delta_h, self.scratch, delta_h)
-        multiply(delta_h, self.dout_h_dnet_h, delta_h)
+        """delta_h = (W2ᵀ delta_o) ⊙ out_h (1 − out_h), with the W2 given ([(w5, w7), (w6, w8)]) and delta_o."""
+        parts = self.dE_dout_o_h
+        multiply(W2, self.delta_o, parts)  # (w5 delta_o1, w7 delta_o2), (w6 delta_o1, w8 delta_o2)
+        add(parts[0, 0], parts[0, 1], self.delta_h[0])  # dE/dout_h1 = w5 delta_o1 + w7 delta_o2
+        add(parts[1, 0], parts[1, 1], self.delta_h[1])
+        multiply(self.delta_h, self.dout_h_dnet_h, self.delta_h)
 
-    def step(self, W, delta, layer_input, b) -> None:
-        """W ← W − η delta layer_inputᵀ, column by column; b ← b − η dE/db when biases are trained."""
-        gradient, eta = self.gradient, self.eta
-        for j in range(2):
-            multiply(delta, layer_input[j], gradient)  # dE/dW[:, j] = delta * input j
-            multiply(gradient, eta, gradient)
-            subtract(W[:, j], gradient, W[:, j])
-        if self.biases == "per-neuron":
-            multiply(delta, eta, gradient)  # dE/db = delta
-            subtract(b, gradient, b)
-        elif self.biases == "shared":
-            add(delta[0], delta[1], self.bias_sum)  # dE/db = Σ delta: one bias feeds both neurons
-            multiply(self.bias_sum, eta, self.bias_sum)
-            subtract(b, self.bias_sum, b)
-        elif self.biases == "mixed":  # per network: delta, Σ delta where shared; η, or 0 where fixed
-            add(delta[0], delta[1], self.bias_sum)
-            np.copyto(self.bias_gradient, delta)
-            np.copyto(self.bias_gradient, self.bias_sum, where=self.shared)
-            multiply(self.bias_gradient, self.bias_eta, gradient)
-            subtract(b, gradient, b)
+    def step(self, W_b, delta, layer_input) -> None:
+        """[W | b] ← [W | b] − η ⊙ dE/d[W | b], dE/dW[:, j] = delta ⊙ input j, dE/db = delta (Σ delta when shared)."""
+        gradient = self.products
+        multiply(layer_input, delta, gradient)
+        if self.biases == "shared":  # one bias feeds both neurons: dE/db = Σ delta
+            add(delta[0], delta[1], gradient[2, 0])
+            np.copyto(gradient[2, 1], gradient[2, 0])
+        elif self.biases == "mixed":
+            add(delta[0], delta[1], self.bias_sums[0])
+            np.copyto(self.bias_sums[1], self.bias_sums[0])
+            np.copyto(gradient[2], self.bias_sums, where=self.shared)
+        multiply(gradient, self.learning_rates, gradient)  # 0 in the bias column of a fixed bias
+        subtract(W_b, gradient, W_b)
 
     def update(self) -> None:
         """One update in each network's order, from the forward pass at the current weights."""
         self.output_layer_delta()
         if self.order == "parallel":  # both deltas at the current weights, then both steps
             self.hidden_layer_delta(self.W2)
-            self.step(self.W2, self.delta_o, self.out_h, self.b2)
+            self.step(self.W2_b2, self.delta_o, self.out_h_1)
         elif self.order == "mixed":
             np.copyto(self.W2_before, self.W2)
-            self.step(self.W2, self.delta_o, self.out_h, self.b2)
+            self.step(self.W2_b2, self.delta_o, self.out_h_1)
             if self.any_alternating:  # delta_o again at the new W2, for the alternating networks only
                 np.copyto(self.delta_o_before, self.delta_o)
                 self.forward_output_layer()
                 self.output_layer_delta()
-                np.copyto(self.delta_o, self.delta_o_before, where=~self.alternating)
+                np.copyto(self.delta_o, self.delta_o_before, where=self.not_alternating)
             np.copyto(self.W2_for_hidden, self.W2)
-            np.copyto(self.W2_for_hidden, self.W2_before, where=self.parallel)  # parallel: the old W2
+            np.copyto(self.W2_for_hidden, self.W2_before, where=self.parallel_weights)  # parallel: the old W2
             self.hidden_layer_delta(self.W2_for_hidden)
         else:
-            self.step(self.W2, self.delta_o, self.out_h, self.b2)
+            self.step(self.W2_b2, self.delta_o, self.out_h_1)
             if self.order == "alternating":  # the output layer again at its new weights; out_h unchanged
                 self.forward_output_layer()
                 self.output_layer_delta()
             self.hidden_layer_delta(self.W2)  # with the new W2 (sequential: and the old delta_o)
-        self.step(self.W1, self.delta_h, self.x, self.b1)
+        self.step(self.W1_b1, self.delta_h, self.x_1)
 
     # --- recording ---------------------------------------------------------------------------
 
