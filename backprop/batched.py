@@ -416,21 +416,19 @@ class Block:
 
     # --- the network's math ------------------------------------------------------------------
 
-    def sigmoid(self, net, out) -> None:
-        """out = σ(net) = 1 / (1 + e^(−net)); where e^(−net) overflows, 1 / inf = 0: a saturated sigmoid."""
-        negative(net, out)
-        exp(out, out)
-        add(out, self.one, out)
-        reciprocal(out, out)
-
     def layer(self, W_b, layer_input, net, out, dout_dnet) -> None:
-        """net = W[0] ⊙ input[0] + W[1] ⊙ input[1] + b, out = σ(net), dout/dnet = out (1 − out)."""
-        products = self.products
+        """net = W[0] ⊙ input[0] + W[1] ⊙ input[1] + b, out = σ(net), dout/dnet = out (1 − out).
+
+        σ(net) = 1 / (1 + e^(−net)); where e^(−net) overflows, 1 / inf = 0: a saturated sigmoid."""
+        products, one = self.products, self.one
         multiply(W_b, layer_input, products)  # (w1 i1, w3 i1), (w2 i2, w4 i2), (b1, b1)
         add(products[0], products[1], net)
         add(net, products[2], net)  # net_h1 = w1*i1 + w2*i2 + b1, net_h2 = w3*i1 + w4*i2 + b1
-        self.sigmoid(net, out)
-        subtract(self.one, out, dout_dnet)
+        negative(net, out)  # out = σ(net) = 1 / (1 + e^(−net))
+        exp(out, out)
+        add(out, one, out)
+        reciprocal(out, out)
+        subtract(one, out, dout_dnet)
         multiply(dout_dnet, out, dout_dnet)
 
     def forward(self) -> None:
@@ -532,9 +530,6 @@ class Block:
             for a in self.kept.values():
                 a[r][..., gone] = np.nan
 
-    def needs_error(self, n: int) -> bool:
-        return self.every_error or n in self.trace_iterations or n in self.checkpoints
-
     def reached(self, where, n: int) -> None:
         E = self.E_total[where]
         level = np.full(where.size, -1.0)
@@ -605,11 +600,14 @@ class Block:
         }  # fmt: skip
 
     def advance(self, start: int, end: int, check: bool) -> None:
+        update, forward, error, record = self.update, self.forward, self.error, self.record
+        every_error, special = self.every_error, self.trace_iterations | set(self.checkpoints)
         for n in range(start + 1, end + 1):
-            self.update()
-            self.forward()
+            update()
+            forward()
             if check:
                 self.diverge(n)  # computes the error
-            elif self.needs_error(n):
-                self.error()
-            self.record(n)
+                record(n)
+            elif every_error or n in special:
+                error()
+                record(n)
