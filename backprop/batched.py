@@ -60,7 +60,7 @@ from backprop.worked_example import (
 )
 
 THRESHOLDS = (1e-2, 1e-3, 1e-4, 1e-5)
-BLOCK = 8192  # networks per block: the working arrays of a block stay in the cache
+BLOCK = 8192  # at most this many networks per block: the working arrays of a block stay in the cache
 CHECK_EVERY = 32  # updates between divergence checks (a diverged block is replayed from the last check)
 NOT_REACHED = -1  # in the integer results: no such iteration
 
@@ -270,7 +270,12 @@ def train_many(
     inputs["c"] = np.array([loss_scale(name, 2) for name in losses])
     # Blocks of networks in the order given (a sweep lists each order's networks together, so
     # that most blocks have one order, bias policy and loss, and take the paths without masks).
-    tasks = [np.arange(start, min(start + BLOCK, k)) for start in range(0, k, BLOCK)]
+    # An even number of equal blocks (from 2 × 1024 networks on), so that two workers share them evenly;
+    # the cut depends on K only, never on the number of workers.
+    blocks = -(-k // BLOCK)
+    if blocks % 2 and k >= 2048:
+        blocks += 1
+    tasks = np.array_split(np.arange(k), blocks)
 
     def train_block(members) -> dict:  # one block at a time: memory O(BLOCK) beyond the settings and records
         block = Block({name: a[..., members] for name, a in inputs.items()}, thresholds, rises,
@@ -468,6 +473,12 @@ class Block:
     def step(self, W_b, delta, layer_input) -> None:
         """[W | b] ← [W | b] − η ⊙ dE/d[W | b], dE/dW[:, j] = delta ⊙ input j, dE/db = delta (Σ delta when shared)."""
         gradient = self.products
+        if self.biases == "fixed":  # the bias column takes no step: the weights' columns only
+            gradient = gradient[0:2]
+            multiply(layer_input[0:2], delta, gradient)
+            multiply(gradient, self.learning_rates[0:2], gradient)
+            subtract(W_b[0:2], gradient, W_b[0:2])
+            return
         multiply(layer_input, delta, gradient)
         if self.biases == "shared":  # one bias feeds both neurons: dE/db = Σ delta
             add(delta[0], delta[1], gradient[2, 0])
