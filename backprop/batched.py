@@ -49,13 +49,13 @@ from backprop.worked_example import (
     ALL_ORDERS,
     B1_INIT,
     B2_INIT,
+    BIAS_POLICIES,
     INPUT,
     LEARNING_RATE,
+    LOSSES,
     TARGET,
     W1_INIT,
     W2_INIT,
-    check_biases,
-    check_loss,
     loss_scale,
 )
 
@@ -122,14 +122,19 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def per_network(value, k: int, name: str) -> list:
-    """A setting given once or once per network, as a list of k."""
+def per_network(value, k: int, names: tuple, what: str) -> np.ndarray:
+    """A name given once or once per network, as K small integer codes (its index in names)."""
     if isinstance(value, str):
-        return [value] * k
-    values = list(value)
-    if len(values) != k:
-        raise ValueError(f"{name} must be one value or {k}, not {len(values)}")
-    return values
+        values, inverse = np.array([value]), np.zeros(k, dtype=np.int64)
+    else:
+        a = np.asarray(value)
+        if a.shape != (k,):
+            raise ValueError(f"{what} must be one name or {k}, not {a.shape}")
+        values, inverse = np.unique(a, return_inverse=True)
+    for v in values:
+        if v not in names:
+            raise ValueError(f"unknown {what} {str(v)!r}; choose one of {', '.join(names)}")
+    return np.array([names.index(v) for v in values], dtype=np.int8)[inverse]
 
 
 def as_columns(value, k: int, shape: tuple, name: str) -> np.ndarray:
@@ -165,7 +170,7 @@ def count_networks(learning_rate, w1, w2, b1, b2, x, target, order, biases, loss
     return sizes.pop() if sizes else 1
 
 
-def bias_columns(b, k: int, name: str, biases: list) -> np.ndarray:
+def bias_columns(b, k: int, name: str, biases: np.ndarray) -> np.ndarray:
     """A bias given as a number, a 2-vector, K numbers or K 2-vectors, as (2, K) per neuron."""
     a = np.asarray(b, dtype=float)
     if a.ndim == 1 and a.shape[0] == k and k != 2:
@@ -173,7 +178,7 @@ def bias_columns(b, k: int, name: str, biases: list) -> np.ndarray:
     elif a.ndim == 0:
         a = np.full(2, float(a))
     columns = as_columns(a, k, (2,), name)
-    one_bias = np.array([p != "per-neuron" for p in biases])
+    one_bias = biases != BIAS_POLICIES.index("per-neuron")
     if (one_bias & (columns[0] != columns[1])).any():
         raise ValueError(f"{name} must be one number for the networks whose biases are fixed or shared")
     return columns
@@ -225,14 +230,9 @@ def train_many(
         raise ValueError(f"trace_every must be a whole number >= 1, not {trace_every!r}")
     thresholds = check_thresholds(thresholds)
     k = count_networks(learning_rate, w1, w2, b1, b2, x, target, order, biases, loss)
-    orders, policies, losses = (per_network(v, k, n) for v, n in ((order, "order"), (biases, "biases"), (loss, "loss")))
-    for o in set(orders):
-        if o not in ALL_ORDERS:
-            raise ValueError(f"unknown order {o!r}; choose one of {', '.join(ALL_ORDERS)}")
-    for p in set(policies):
-        check_biases(p)
-    for name in set(losses):
-        check_loss(name)
+    orders = per_network(order, k, ALL_ORDERS, "order")
+    policies = per_network(biases, k, BIAS_POLICIES, "bias policy")
+    losses = per_network(loss, k, tuple(LOSSES), "loss")
     eta = as_columns(learning_rate, k, (), "learning_rate")
     if not (eta > 0).all():
         raise ValueError("learning rates must be positive")
@@ -266,8 +266,8 @@ def train_many(
                           "E_total": np.full((checkpoints.size, k), np.nan)},
     )  # fmt: skip
 
-    inputs["order"], inputs["biases"] = np.array(orders), np.array(policies)
-    inputs["c"] = np.array([loss_scale(name, 2) for name in losses])
+    inputs["order"], inputs["biases"] = orders, policies
+    inputs["c"] = np.array([loss_scale(name, 2) for name in LOSSES])[losses]
     # Blocks of networks in the order given (a sweep lists each order's networks together, so
     # that most blocks have one order, bias policy and loss, and take the paths without masks).
     # An even number of equal blocks (from 2 × 1024 networks on), so that two workers share them evenly;
@@ -365,13 +365,14 @@ class Block:
         k = inputs["eta"].shape[-1]
         self.k = k
         pair = lambda a: np.ascontiguousarray(np.broadcast_to(a, (2, k)))  # noqa: E731  (K,) -> the same row twice
-        orders, policies, c = inputs["order"], inputs["biases"], inputs["c"]
-        self.order = orders[0] if (orders == orders[0]).all() else "mixed"
-        self.any_alternating = bool((orders == "alternating").any())
-        self.parallel_weights = np.ascontiguousarray(np.broadcast_to(orders == "parallel", (2, 2, k)))
-        self.not_alternating = pair(orders != "alternating")
-        self.biases = policies[0] if (policies == policies[0]).all() else "mixed"
-        self.shared = pair(policies == "shared")
+        orders, policies, c = inputs["order"], inputs["biases"], inputs["c"]  # orders and policies: codes
+        parallel, alternating = orders == ALL_ORDERS.index("parallel"), orders == ALL_ORDERS.index("alternating")
+        self.order = ALL_ORDERS[orders[0]] if (orders == orders[0]).all() else "mixed"
+        self.any_alternating = bool(alternating.any())
+        self.parallel_weights = np.ascontiguousarray(np.broadcast_to(parallel, (2, 2, k)))
+        self.not_alternating = pair(~alternating)
+        self.biases = BIAS_POLICIES[policies[0]] if (policies == policies[0]).all() else "mixed"
+        self.shared = pair(policies == BIAS_POLICIES.index("shared"))
         # dE/dout_o = c (out_o − t); E = (c/2) Σ (t − out_o)², as worked_example.errors computes it.
         self.scaled = not (c == 1.0).all()
         self.c, self.half_c = pair(c), 0.5 * c
@@ -389,7 +390,8 @@ class Block:
         self.out_h_1 = np.ones((3, 2, k))  # rows 0 and 1 are written by forward()
         self.one = np.ones((2, k))
         eta = pair(inputs["eta"])
-        self.learning_rates = np.stack([eta, eta, np.where(pair(policies == "fixed"), 0.0, eta)])  # η of [W | b]
+        fixed = pair(policies == BIAS_POLICIES.index("fixed"))
+        self.learning_rates = np.stack([eta, eta, np.where(fixed, 0.0, eta)])  # η of [W | b]
         self.products = np.empty((3, 2, k))  # [W | b] ⊙ input, then the step η ⊙ delta ⊙ input
         self.net_h, self.out_h, self.dout_h_dnet_h = np.empty((2, k)), np.empty((2, k)), np.empty((2, k))
         self.net_o, self.out_o, self.dout_o_dnet_o = np.empty((2, k)), np.empty((2, k)), np.empty((2, k))

@@ -36,7 +36,7 @@ def learning_rate_figure(s: sweeps.Sweep) -> Figure:
                  "the post's", fontsize="medium")  # fmt: skip
     for ax, threshold in zip(axes, thresholds, strict=False):
         for order in s.orders:
-            etas = s.learning_rate[s.of(order)]
+            etas = s.learning_rate
             counts = s.updates_to(threshold, order)
             ax.plot(etas, counts, label=order, **STYLE[order])
             for a, b in sweeps.runs_of(np.isnan(counts)):

@@ -31,18 +31,16 @@ def threshold_name(threshold: float) -> str:
 
 @dataclass(frozen=True)
 class Sweep:
-    """Networks (axis K) trained with their settings; each network appears once per order.
+    """Starting points (axis S), each trained in each order: K = S × len(orders) networks, order by order.
 
-    order (K,) str; learning_rate (K,); w (K, 8) the initial w1..w8; b1, b2 (K,); x, target (K, 2);
-    start (K,): the index of the starting point (η or initial weights) the network shares with
-    its copies in the other orders; result: the batched.ManyResult.
+    learning_rate (S,); w (S, 8) the initial w1..w8; b1, b2 (S,); x, target (S, 2): the settings of
+    each start. result: the batched.ManyResult over the K networks, whose network
+    o × S + s is start s trained in orders[o].
     """
 
     kind: str  # "learning-rate" or "init"
     settings: dict
     orders: tuple[str, ...]
-    order: np.ndarray
-    start: np.ndarray
     learning_rate: np.ndarray
     w: np.ndarray
     b1: np.ndarray
@@ -51,10 +49,14 @@ class Sweep:
     target: np.ndarray
     result: batched.ManyResult
 
+    @property
+    def starts(self) -> int:
+        return len(self.learning_rate)
+
     def of(self, order: str) -> np.ndarray:
-        """The indices of order's networks, by start."""
-        where = np.flatnonzero(self.order == order)
-        return where[np.argsort(self.start[where], kind="stable")]
+        """The indices in result of order's networks, by start."""
+        o = self.orders.index(order)
+        return np.arange(o * self.starts, (o + 1) * self.starts)
 
     def updates_to(self, threshold: float, order: str) -> np.ndarray:
         """Updates to reach threshold for each start of order (float, NaN where not reached)."""
@@ -70,17 +72,25 @@ class Sweep:
 
 
 def train(kind, settings, orders, learning_rate, w, b1, b2, x, target, iterations, thresholds, workers) -> Sweep:
-    """Each starting point (axis 0 of learning_rate, w, ...) trained in each order, in one batched pass."""
-    starts = len(learning_rate)
-    order = np.repeat(np.array(orders), starts)
-    tile = lambda a: np.tile(a, (len(orders),) + (1,) * (np.ndim(a) - 1))  # noqa: E731
-    lr, w, b1, b2, x, target = (tile(np.asarray(a, dtype=float)) for a in (learning_rate, w, b1, b2, x, target))
-    result = batched.train_many(
-        iterations, lr, order=order, w1=w[:, :4].reshape(-1, 2, 2), w2=w[:, 4:].reshape(-1, 2, 2), b1=b1, b2=b2,
-        x=x, target=target, thresholds=thresholds, workers=workers,
+    """Each starting point (axis 0 of learning_rate, w, ...) trained in each order: one batched pass per
+    order, so that memory stays proportional to the number of starts."""
+    w = np.asarray(w, dtype=float)
+    runs = [
+        batched.train_many(iterations, learning_rate, order=order, w1=w[:, :4].reshape(-1, 2, 2),
+                           w2=w[:, 4:].reshape(-1, 2, 2), b1=b1, b2=b2, x=x, target=target, thresholds=thresholds,
+                           workers=workers)
+        for order in orders
+    ]  # fmt: skip
+    joined = lambda name, axis=0: np.concatenate([getattr(r, name) for r in runs], axis=axis)  # noqa: E731
+    first = runs[0]
+    result = batched.ManyResult(
+        iterations, first.thresholds, joined("first_at_or_below", axis=1), joined("final_error"),
+        joined("first_rise_at"), joined("diverged_at"), first.trace_networks, first.trace_iterations,
+        first.trace_error, first.checkpoints, first.checkpoint_state,
     )  # fmt: skip
-    start = np.tile(np.arange(starts), len(orders))
-    return Sweep(kind, settings, tuple(orders), order, start, lr, w, b1, b2, x, target, result)
+    as_float = lambda a: np.asarray(a, dtype=float)  # noqa: E731
+    return Sweep(kind, settings, tuple(orders), as_float(learning_rate), w, as_float(b1), as_float(b2), as_float(x),
+                 as_float(target), result)  # fmt: skip
 
 
 def post_weights(k: int) -> np.ndarray:
@@ -157,7 +167,7 @@ def learning_rate_summary(s: Sweep) -> dict:
     """Per order: the η reaching each threshold in the fewest updates, the largest η that reaches the
     reference threshold, the η ranges that miss it, the smallest η whose error rises, and diverges."""
     r = s.result
-    etas = s.learning_rate[s.of(s.orders[0])]
+    etas = s.learning_rate
     out = {"reference_threshold": s.reference, "saturation_error": saturation_error(TARGET), "orders": {}}
     for order in s.orders:
         idx = s.of(order)
@@ -211,11 +221,10 @@ def compare(s: Sweep, order: str, against: str) -> dict:
     if ratio.size:
         log2 = np.log2(ratio)
         most = int(np.flatnonzero(both)[np.argmax(np.abs(log2))])
-        network = s.of(order)[most]
         out["most_different"] = {
-            "start": most, "learning_rate": float(s.learning_rate[network]),
-            "weights": dict(zip(WEIGHT_NAMES, map(float, s.w[network]), strict=True)),
-            "target": [float(v) for v in s.target[network]],
+            "start": most, "learning_rate": float(s.learning_rate[most]),
+            "weights": dict(zip(WEIGHT_NAMES, map(float, s.w[most]), strict=True)),
+            "target": [float(v) for v in s.target[most]],
             "updates": {order: int(a[most]), against: int(b[most])}, "log2_ratio": float(log2[np.argmax(np.abs(log2))]),
         }  # fmt: skip
     return out
@@ -245,12 +254,13 @@ def rows(s: Sweep):
     """One row per network and order, values as Python numbers (None: not reached, none, diverged)."""
     r = s.result
     for order in s.orders:
-        for i in s.of(order):
+        for start, i in enumerate(s.of(order)):
             first = [None if f == batched.NOT_REACHED else int(f) for f in r.first_at_or_below[:, i]]
             final = float(r.final_error[i])
             yield [
-                order, float(s.learning_rate[i]), *map(float, s.w[i]), float(s.b1[i]), float(s.b2[i]),
-                *map(float, s.x[i]), *map(float, s.target[i]), None if math.isnan(final) else final,
+                order, float(s.learning_rate[start]), *map(float, s.w[start]), float(s.b1[start]),
+                float(s.b2[start]), *map(float, s.x[start]), *map(float, s.target[start]),
+                None if math.isnan(final) else final,
                 None if r.first_rise_at[i] == batched.NOT_REACHED else int(r.first_rise_at[i]),
                 None if r.diverged_at[i] == batched.NOT_REACHED else int(r.diverged_at[i]), *first,
             ]  # fmt: skip

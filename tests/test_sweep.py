@@ -151,7 +151,7 @@ def test_the_learning_rate_figure_plots_the_rows(tmp_path, capsys):
         lines = {line.get_label(): line for line in ax.get_lines()}
         for order in s.orders:
             np.testing.assert_array_equal(lines[order].get_ydata(), s.updates_to(threshold, order))
-            np.testing.assert_array_equal(lines[order].get_xdata(), s.learning_rate[s.of(order)])
+            np.testing.assert_array_equal(lines[order].get_xdata(), s.learning_rate)
         assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     path = tmp_path / "init.png"
     status, _, err = call(sweep.main, "init", "--networks", "30", "--iterations", "400", "--learning-rate", "8",
