@@ -2,6 +2,9 @@
 by network: 200 random networks, every update order × bias policy × loss, in one batched call."""
 
 import itertools
+import os
+import signal
+import time
 
 import numpy as np
 import plain_loop
@@ -128,3 +131,35 @@ def test_checkpoints_keep_the_state_train_records():
         for name in ("w1", "w2", "b1", "b2", "output", "error"):
             np.testing.assert_allclose(getattr(kept, name), getattr(t, name)[[0, 7, 20]], rtol=0, atol=1e-13)
         assert kept.row(7) == 1
+
+
+def children_of(pid):
+    """The ids of the live processes whose parent is pid, read from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def test_an_interrupt_ends_the_worker_processes():
+    """Ctrl-C (or SIGTERM, which cli.run turns into the same exception) while the workers train:
+    they are ended and reaped before the exception goes on, and nothing is left running."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            batched.run_in_processes([[1], [2]], lambda task: time.sleep(60))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert children_of(os.getpid()) == []
