@@ -370,6 +370,7 @@ class Block:
         self.order = ALL_ORDERS[orders[0]] if (orders == orders[0]).all() else "mixed"
         self.any_alternating = bool(alternating.any())
         self.parallel_weights = np.ascontiguousarray(np.broadcast_to(parallel, (2, 2, k)))
+        self.not_parallel_weights = ~self.parallel_weights
         self.not_alternating = pair(~alternating)
         self.biases = BIAS_POLICIES[policies[0]] if (policies == policies[0]).all() else "mixed"
         self.shared = pair(policies == BIAS_POLICIES.index("shared"))
@@ -401,7 +402,7 @@ class Block:
         self.bias_sums = np.empty((2, k))
         self.squares, self.E_total = np.empty((2, k)), np.empty(k)
         if self.order == "mixed":
-            self.W2_before, self.W2_for_hidden = np.empty((2, 2, k)), np.empty((2, 2, k))
+            self.W2_for_hidden = np.empty((2, 2, k))
             self.delta_o_before = np.empty((2, k))
 
         # What is recorded, as this block's own arrays.
@@ -499,15 +500,14 @@ class Block:
             self.hidden_layer_delta(self.W2)
             self.step(self.W2_b2, self.delta_o, self.out_h_1)
         elif self.order == "mixed":
-            np.copyto(self.W2_before, self.W2)
+            np.copyto(self.W2_for_hidden, self.W2, where=self.parallel_weights)  # parallel: the W2 before the step
             self.step(self.W2_b2, self.delta_o, self.out_h_1)
+            np.copyto(self.W2_for_hidden, self.W2, where=self.not_parallel_weights)  # the others: the W2 after it
             if self.any_alternating:  # delta_o again at the new W2, for the alternating networks only
                 np.copyto(self.delta_o_before, self.delta_o)
                 self.forward_output_layer()
                 self.output_layer_delta()
                 np.copyto(self.delta_o, self.delta_o_before, where=self.not_alternating)
-            np.copyto(self.W2_for_hidden, self.W2)
-            np.copyto(self.W2_for_hidden, self.W2_before, where=self.parallel_weights)  # parallel: the old W2
             self.hidden_layer_delta(self.W2_for_hidden)
         else:
             self.step(self.W2_b2, self.delta_o, self.out_h_1)
