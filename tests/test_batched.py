@@ -155,7 +155,7 @@ def test_an_interrupt_ends_the_worker_processes():
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    signal.setitimer(signal.ITIMER_REAL, 0.1)
     try:
         with pytest.raises(KeyboardInterrupt):
             batched.run_in_processes([[1], [2]], lambda task: time.sleep(60))

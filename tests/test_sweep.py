@@ -142,7 +142,7 @@ def test_readme_block_is_generated_and_checked(root, tmp_path, capsys):
     assert "out of date" in result[2] and result[1].startswith("---")
 
 
-def test_the_learning_rate_figure_plots_the_rows(tmp_path, capsys):
+def test_the_figures_plot_the_sweeps_numbers(tmp_path, capsys):
     s = sweeps.learning_rate_sweep(0.5, 200, 7, 200, thresholds=(1e-2, 1e-3, 1e-4), workers=1)
     fig = sweep_plots.figure(s)
     visible = [ax for ax in fig.axes if ax.get_visible()]
@@ -153,11 +153,17 @@ def test_the_learning_rate_figure_plots_the_rows(tmp_path, capsys):
             np.testing.assert_array_equal(lines[order].get_ydata(), s.updates_to(threshold, order))
             np.testing.assert_array_equal(lines[order].get_xdata(), s.learning_rate)
         assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    path = tmp_path / "init.png"
-    status, _, err = call(sweep.main, "init", "--networks", "30", "--iterations", "400", "--learning-rate", "8",
-                          "--thresholds", "1e-2", "--plot", path, capsys=capsys)  # fmt: skip
+    s = sweeps.init_sweep(30, 400, learning_rate=8, thresholds=(1e-2,), workers=1)
+    histograms = sweep_plots.figure(s).axes[:2]
+    for ax, order in zip(histograms, ("sequential", "alternating"), strict=True):
+        a, b = s.updates_to(1e-2, order), s.updates_to(1e-2, "parallel")
+        both = int((~np.isnan(a) & ~np.isnan(b)).sum())
+        assert both > 0 and sum(p.get_height() for p in ax.patches) == both  # every start that both reach
+    path = tmp_path / "lr.png"
+    status, _, err = call(sweep.main, "learning-rate", "--num", "3", "--iterations", "20", "--thresholds", "0.2",
+                          "--plot", path, capsys=capsys)  # fmt: skip
     assert status == 0, err
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 20_000
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
 
 
 def test_sweep_runs_as_a_user_starts_it(tmp_path):
