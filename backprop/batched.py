@@ -429,9 +429,9 @@ class Block:
 
         σ(net) = 1 / (1 + e^(−net)); where e^(−net) overflows, 1 / inf = 0: a saturated sigmoid."""
         products, one = self.products, self.one
-        multiply(W_b, layer_input, products)  # (w1 i1, w3 i1), (w2 i2, w4 i2), (b1, b1)
+        multiply(W_b[0:2], layer_input[0:2], products[0:2])  # (w1 i1, w3 i1), (w2 i2, w4 i2)
         add(products[0], products[1], net)
-        add(net, products[2], net)  # net_h1 = w1*i1 + w2*i2 + b1, net_h2 = w3*i1 + w4*i2 + b1
+        add(net, W_b[2], net)  # net_h1 = w1*i1 + w2*i2 + b1, net_h2 = w3*i1 + w4*i2 + b1
         negative(net, out)  # out = σ(net) = 1 / (1 + e^(−net))
         exp(out, out)
         add(out, one, out)
