@@ -352,6 +352,26 @@ def run_in_processes(shares, train_block) -> list:
                 os.waitpid(pid, 0)
 
 
+class Layer:
+    """One layer's arrays, and the views of them that the steps use, made once: on a few networks
+    slicing an array costs about as much as a NumPy call. [W | b] (3, 2, K) and its input,
+    net, out, dout/dnet and delta (2, K), and a buffer for W ⊙ input and for the step."""
+
+    def __init__(self, W_b, layer_input, learning_rates, k: int):
+        self.W_b, self.W, self.b = W_b, W_b[0:2], W_b[2]
+        self.input, self.input_w = layer_input, layer_input[0:2]
+        self.learning_rates, self.learning_rates_w = learning_rates, learning_rates[0:2]
+        self.net, self.out, self.dout_dnet = np.empty((2, k)), np.empty((2, k)), np.empty((2, k))
+        self.delta = np.empty((2, k))
+        self.delta_1, self.delta_2 = self.delta[0], self.delta[1]
+        self.products = np.empty((3, 2, k))  # W ⊙ input in the forward pass, η ⊙ dE/d[W | b] in the step
+        self.products_w, self.product_1, self.product_2 = self.products[0:2], self.products[0], self.products[1]
+        self.bias_gradient, self.bias_gradient_1, self.bias_gradient_2 = (
+            self.products[2], self.products[2, 0], self.products[2, 1])  # fmt: skip
+        self.bias_sums = np.empty((2, k))  # Σ delta twice, for the networks whose bias is shared
+        self.bias_sum_1, self.bias_sum_2 = self.bias_sums[0], self.bias_sums[1]
+
+
 class Block:
     """Up to BLOCK networks trained in lockstep; every array has the networks as its last axis.
 
@@ -393,14 +413,18 @@ class Block:
         eta = pair(inputs["eta"])
         fixed = pair(policies == BIAS_POLICIES.index("fixed"))
         self.learning_rates = np.stack([eta, eta, np.where(fixed, 0.0, eta)])  # η of [W | b]
-        self.products = np.empty((3, 2, k))  # [W | b] ⊙ input, then the step η ⊙ delta ⊙ input
-        self.net_h, self.out_h, self.dout_h_dnet_h = np.empty((2, k)), np.empty((2, k)), np.empty((2, k))
-        self.net_o, self.out_o, self.dout_o_dnet_o = np.empty((2, k)), np.empty((2, k)), np.empty((2, k))
+        self.hidden = Layer(self.W1_b1, self.x_1, self.learning_rates, k)
+        self.output = Layer(self.W2_b2, self.out_h_1, self.learning_rates, k)
+        self.out_h, self.dout_h_dnet_h, self.delta_h = self.hidden.out, self.hidden.dout_dnet, self.hidden.delta
+        self.out_o, self.dout_o_dnet_o, self.delta_o = self.output.out, self.output.dout_dnet, self.output.delta
+        self.out_h_copies = ((self.out_h_1[0], self.out_h[0]), (self.out_h_1[1], self.out_h[1]))
         self.out_minus_target = np.empty((2, k))  # out_o − t
-        self.delta_o, self.delta_h = np.empty((2, k)), np.empty((2, k))
         self.dE_dout_o_h = np.empty((2, 2, k))  # [h][o]: dE_o/dout_h = w(o, h) delta_o
-        self.bias_sums = np.empty((2, k))
+        parts = self.dE_dout_o_h
+        self.dE_dout_h_parts = ((parts[0, 0], parts[0, 1], self.delta_h[0]),
+                                (parts[1, 0], parts[1, 1], self.delta_h[1]))  # fmt: skip
         self.squares, self.E_total = np.empty((2, k)), np.empty(k)
+        self.square_1, self.square_2 = self.squares[0], self.squares[1]
         if self.order == "mixed":
             self.W2_for_hidden = np.empty((2, 2, k))
             self.delta_o_before = np.empty((2, k))
@@ -424,14 +448,14 @@ class Block:
 
     # --- the network's math ------------------------------------------------------------------
 
-    def layer(self, W_b, layer_input, net, out, dout_dnet) -> None:
+    def layer(self, layer: Layer) -> None:
         """net = W[0] ⊙ input[0] + W[1] ⊙ input[1] + b, out = σ(net), dout/dnet = out (1 − out).
 
         σ(net) = 1 / (1 + e^(−net)); where e^(−net) overflows, 1 / inf = 0: a saturated sigmoid."""
-        products, one = self.products, self.one
-        multiply(W_b[0:2], layer_input[0:2], products[0:2])  # (w1 i1, w3 i1), (w2 i2, w4 i2)
-        add(products[0], products[1], net)
-        add(net, W_b[2], net)  # net_h1 = w1*i1 + w2*i2 + b1, net_h2 = w3*i1 + w4*i2 + b1
+        net, out, dout_dnet, one = layer.net, layer.out, layer.dout_dnet, self.one
+        multiply(layer.W, layer.input_w, layer.products_w)  # (w1 i1, w3 i1), (w2 i2, w4 i2)
+        add(layer.product_1, layer.product_2, net)
+        add(net, layer.b, net)  # net_h1 = w1*i1 + w2*i2 + b1, net_h2 = w3*i1 + w4*i2 + b1
         negative(net, out)  # out = σ(net) = 1 / (1 + e^(−net))
         exp(out, out)
         add(out, one, out)
@@ -441,20 +465,20 @@ class Block:
 
     def forward(self) -> None:
         """out_h = σ(W1 x + b1), out_o = σ(W2 out_h + b2), both layers' out (1 − out), and out_o − t."""
-        self.layer(self.W1_b1, self.x_1, self.net_h, self.out_h, self.dout_h_dnet_h)
-        np.copyto(self.out_h_1[0], self.out_h[0])  # (out_h1, out_h1): what multiplies (w5, w7)
-        np.copyto(self.out_h_1[1], self.out_h[1])
+        self.layer(self.hidden)
+        for pair, out_h in self.out_h_copies:  # (out_h1, out_h1), (out_h2, out_h2): what multiplies W2's columns
+            np.copyto(pair, out_h)
         self.forward_output_layer()
 
     def forward_output_layer(self) -> None:
         """out_o = σ(W2 out_h + b2), out_o (1 − out_o) and out_o − t, with out_h as it stands."""
-        self.layer(self.W2_b2, self.out_h_1, self.net_o, self.out_o, self.dout_o_dnet_o)
+        self.layer(self.output)
         subtract(self.out_o, self.target, self.out_minus_target)
 
     def error(self) -> None:
         """E_total = (c/2) Σ_o (t_o − out_o)²."""
         multiply(self.out_minus_target, self.out_minus_target, self.squares)
-        add(self.squares[0], self.squares[1], self.E_total)
+        add(self.square_1, self.square_2, self.E_total)
         multiply(self.E_total, self.half_c, self.E_total)
 
     def output_layer_delta(self) -> None:
@@ -467,41 +491,40 @@ class Block:
 
     def hidden_layer_delta(self, W2) -> None:
         """delta_h = (W2ᵀ delta_o) ⊙ out_h (1 − out_h), with the W2 given ([(w5, w7), (w6, w8)]) and delta_o."""
-        parts = self.dE_dout_o_h
-        multiply(W2, self.delta_o, parts)  # (w5 delta_o1, w7 delta_o2), (w6 delta_o1, w8 delta_o2)
-        add(parts[0, 0], parts[0, 1], self.delta_h[0])  # dE/dout_h1 = w5 delta_o1 + w7 delta_o2
-        add(parts[1, 0], parts[1, 1], self.delta_h[1])
+        multiply(W2, self.delta_o, self.dE_dout_o_h)  # (w5 delta_o1, w7 delta_o2), (w6 delta_o1, w8 delta_o2)
+        for from_o1, from_o2, dE_dout_h in self.dE_dout_h_parts:
+            add(from_o1, from_o2, dE_dout_h)  # dE/dout_h1 = w5 delta_o1 + w7 delta_o2
         multiply(self.delta_h, self.dout_h_dnet_h, self.delta_h)
 
-    def step(self, W_b, delta, layer_input) -> None:
+    def step(self, layer: Layer) -> None:
         """[W | b] ← [W | b] − η ⊙ dE/d[W | b], dE/dW[:, j] = delta ⊙ input j, dE/db = delta (Σ delta when shared)."""
-        gradient = self.products
         if self.biases == "fixed":  # the bias column takes no step: the weights' columns only
-            gradient = gradient[0:2]
-            multiply(layer_input[0:2], delta, gradient)
-            multiply(gradient, self.learning_rates[0:2], gradient)
-            subtract(W_b[0:2], gradient, W_b[0:2])
+            gradient = layer.products_w
+            multiply(layer.input_w, layer.delta, gradient)
+            multiply(gradient, layer.learning_rates_w, gradient)
+            subtract(layer.W, gradient, layer.W)
             return
-        multiply(layer_input, delta, gradient)
+        gradient = layer.products
+        multiply(layer.input, layer.delta, gradient)
         if self.biases == "shared":  # one bias feeds both neurons: dE/db = Σ delta
-            add(delta[0], delta[1], gradient[2, 0])
-            np.copyto(gradient[2, 1], gradient[2, 0])
+            add(layer.delta_1, layer.delta_2, layer.bias_gradient_1)
+            np.copyto(layer.bias_gradient_2, layer.bias_gradient_1)
         elif self.biases == "mixed":
-            add(delta[0], delta[1], self.bias_sums[0])
-            np.copyto(self.bias_sums[1], self.bias_sums[0])
-            np.copyto(gradient[2], self.bias_sums, where=self.shared)
-        multiply(gradient, self.learning_rates, gradient)  # 0 in the bias column of a fixed bias
-        subtract(W_b, gradient, W_b)
+            add(layer.delta_1, layer.delta_2, layer.bias_sum_1)
+            np.copyto(layer.bias_sum_2, layer.bias_sum_1)
+            np.copyto(layer.bias_gradient, layer.bias_sums, where=self.shared)
+        multiply(gradient, layer.learning_rates, gradient)  # 0 in the bias column of a fixed bias
+        subtract(layer.W_b, gradient, layer.W_b)
 
     def update(self) -> None:
         """One update in each network's order, from the forward pass at the current weights."""
         self.output_layer_delta()
         if self.order == "parallel":  # both deltas at the current weights, then both steps
             self.hidden_layer_delta(self.W2)
-            self.step(self.W2_b2, self.delta_o, self.out_h_1)
+            self.step(self.output)
         elif self.order == "mixed":
             np.copyto(self.W2_for_hidden, self.W2, where=self.parallel_weights)  # parallel: the W2 before the step
-            self.step(self.W2_b2, self.delta_o, self.out_h_1)
+            self.step(self.output)
             np.copyto(self.W2_for_hidden, self.W2, where=self.not_parallel_weights)  # the others: the W2 after it
             if self.any_alternating:  # delta_o again at the new W2, for the alternating networks only
                 np.copyto(self.delta_o_before, self.delta_o)
@@ -510,12 +533,12 @@ class Block:
                 np.copyto(self.delta_o, self.delta_o_before, where=self.not_alternating)
             self.hidden_layer_delta(self.W2_for_hidden)
         else:
-            self.step(self.W2_b2, self.delta_o, self.out_h_1)
+            self.step(self.output)
             if self.order == "alternating":  # the output layer again at its new weights; out_h unchanged
                 self.forward_output_layer()
                 self.output_layer_delta()
             self.hidden_layer_delta(self.W2)  # with the new W2 (sequential: and the old delta_o)
-        self.step(self.W1_b1, self.delta_h, self.x_1)
+        self.step(self.hidden)
 
     # --- recording ---------------------------------------------------------------------------
 
