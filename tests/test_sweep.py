@@ -170,3 +170,25 @@ def test_sweep_runs_as_a_user_starts_it(tmp_path):
     result = run_script("sweep.py", "learning-rate", "--num", "3", "--iterations", "20", "--csv", tmp_path / "s.csv")
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert result.stdout.startswith("Learning-rate sweep: ") and len(rows_of((tmp_path / "s.csv").read_text())) == 9
+
+
+def test_divergence_is_where_train_raises(capsys):
+    """At learning rates up to 1e300 some orders overflow: the sweep names the iteration and the
+    smallest such η that train() does, and nothing else is recorded for those networks."""
+    args = ["learning-rate", "--from", "1e100", "--to", "1e300", "--num", "5", "--iterations", "50", "--json"]
+    status, out, err = call(sweep.main, *args, capsys=capsys)
+    assert status == 0, err
+    d = json.loads(out)
+    rows = [dict(zip(d["columns"], r, strict=True)) for r in d["rows"]]
+    diverging = {}
+    for row in rows:
+        try:
+            t = training.train(row["order"], 50, row["learning_rate"])
+        except training.TrainingDiverged as exc:
+            assert row["diverged_at"] == exc.at and row["final_error"] is None and row["updates_to_1e-2"] is None
+            diverging.setdefault(row["order"], []).append(row["learning_rate"])
+        else:
+            assert row["diverged_at"] is None and abs(row["final_error"] - t.error[-1]) <= 1e-12
+    assert diverging  # the run covers the case
+    for order, o in d["summary"]["orders"].items():
+        assert o["smallest_diverging"] == (min(diverging[order]) if order in diverging else None)
