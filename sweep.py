@@ -1,7 +1,7 @@
 """Does the update order matter? Thousands of 2-2-2 networks trained in lockstep, in each order.
 
 Two sweeps, each training every starting point with each update order (parallel, sequential,
-alternating; see README) in one batched pass (backprop/batched.py):
+alternating; see README) on the batched engine (backprop/batched.py):
 
   learning-rate   the post's network at many learning rates, log-spaced
   init            many random starting weights at one learning rate
@@ -109,13 +109,13 @@ def add_learning_rate_options(p, dest_prefix="") -> None:
                    metavar="ETA", help="smallest learning rate (default 0.01)")  # fmt: skip
     p.add_argument("--to", dest=dest_prefix + "high", type=cli.positive_real, default=DEFAULTS["to"],
                    metavar="ETA", help="largest learning rate (default 10000)")  # fmt: skip
-    p.add_argument("--num", dest=dest_prefix + "num", type=network_count, default=DEFAULTS["num"],
+    p.add_argument("--num", dest=dest_prefix + "num", type=network_count, default=DEFAULTS["num"], metavar="N",
                    help="learning rates, log-spaced (default 400)")  # fmt: skip
 
 
 def add_init_options(p, dest_prefix="") -> None:
     p.add_argument("--networks", dest=dest_prefix + "networks", type=network_count, default=DEFAULTS["networks"],
-                   help="random starts (default 10,000)")  # fmt: skip
+                   metavar="N", help="random starts (default 10,000)")  # fmt: skip
     p.add_argument("--distribution", dest=dest_prefix + "distribution", choices=("uniform", "normal"),
                    default="uniform", help="uniform in [−S, S] or normal with sd S (default uniform)")  # fmt: skip
     p.add_argument("--scale", dest=dest_prefix + "scale", type=cli.positive_real, default=1.0, metavar="S",
@@ -143,10 +143,10 @@ def parser() -> cli.ArgumentParser:
     # The README's run: both sweeps at their defaults; smaller runs for a quick look (and the tests).
     p.add_argument("--iterations", dest="readme_iterations", type=cli.positive_count, default=DEFAULTS["iterations"],
                    metavar="N", help="with --update/--check: updates per network (default 10,000)")  # fmt: skip
-    p.add_argument("--num", dest="readme_num", type=network_count, default=DEFAULTS["num"],
+    p.add_argument("--num", dest="readme_num", type=network_count, default=DEFAULTS["num"], metavar="N",
                    help="with --update/--check: learning rates (default 400)")  # fmt: skip
     p.add_argument("--networks", dest="readme_networks", type=network_count, default=DEFAULTS["networks"],
-                   help="with --update/--check: random starts (default 10,000)")  # fmt: skip
+                   metavar="N", help="with --update/--check: random starts (default 10,000)")  # fmt: skip
     add_workers(p)
     return p
 
