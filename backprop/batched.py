@@ -286,10 +286,10 @@ def train_many(
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a whole number >= 1, not {workers!r}")
     shares = [tasks[i::workers] for i in range(min(workers, len(tasks)))]  # round robin, the same cut for any N
-    if len(shares) > 1:
+    if len(shares) > 1 and hasattr(os, "fork"):  # no fork (Windows): one process, the same results
         records = run_in_processes(shares, train_block)
     else:
-        records = [[train_block(task) for task in tasks]]
+        records = [[train_block(task) for task in share] for share in shares]
     for share, share_records in zip(shares, records, strict=True):
         for members, block_records in zip(share, share_records, strict=True):
             result.first_at_or_below[:, members] = block_records["first_at_or_below"]
