@@ -188,7 +188,8 @@ def settings_text(s: sweeps.Sweep) -> str:
     c = s.settings
     if s.kind == "learning-rate":
         return (f"the post's network (its weights, inputs, targets, fixed biases, E = ½ Σ (t − y)²) at "
-                f"{c['num']:,} learning rates log-spaced from {c['from']:g} to {c['to']:g}, "
+                f"{c['num']:,} learning rate{'s' if c['num'] > 1 else ''} log-spaced from {c['from']:g} to "
+                f"{c['to']:g}, "
                 f"{c['iterations']:,} updates each")  # fmt: skip
     spread = f"uniform in [−{c['scale']:g}, {c['scale']:g}]" if c["distribution"] == "uniform" else (
         f"normal with sd {c['scale']:g}")  # fmt: skip
@@ -249,7 +250,7 @@ def text_report(s: sweeps.Sweep, summary: dict) -> str:
         out.append(f"Starts reaching {ref} within the run: {reached} (of {s.settings['networks']:,})")
     for c in summary["comparisons"]:
         out += ["", *comparison_lines(c, with_intervals=s.kind == "init")]
-    if s.kind == "init":
+    if s.kind == "init" and summary["comparisons"]:
         out += ["  (95 % CI: Wilson score intervals over the random starts)"]
     return "\n".join(out) + "\n"
 
