@@ -2,8 +2,10 @@
 
 The 2-2-2 network of Mazur's post:
     worked_example  the post's network and math in its names: the reference (forward, gradients, both orders)
-    engine          the same math computed in place, fast: FastNetwork and the two update orders
+    engine          the same math computed in place, fast: FastNetwork and the update orders
     training        the training loop, its arguments and what it records (Trajectory)
+    batched         many networks in lockstep (structure of arrays): train_many, what a sweep records
+    sweeps          the sweeps of sweep.py over learning rates and starting weights, and their summaries
     published       every figure we check against, as published, with its source
     gradcheck       central finite differences and --check-gradients
     analysis        the two orders compared, and the post's figures reconciled
@@ -13,6 +15,7 @@ Any network:
     datasets        the function approximation task and scikit-learn's diabetes data
 Around them:
     plotting        what the figures share: looks, flags, titles, reproducible saving
+    sweep_plots     the two figures of sweep.py
     cli             argument types, the parser, one-line errors
     training_cli    the command line of ann_numpy.py and ann_numpy_original.py
     files           atomic writes and README marker blocks

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop import published, training
+from backprop import batched, published, training
 from backprop.exercise import POST, Exercise
 from backprop.worked_example import BIAS_POLICIES, LOSSES, loss_scale
 
@@ -33,8 +33,8 @@ class PostFigure:
     quantity: str
     digits: tuple[str, ...]
 
-    def values(self, t: training.Trajectory, n: int) -> list[float]:
-        """The quantity read from trajectory t at iteration n."""
+    def values(self, t, n: int) -> list[float]:
+        """The quantity read at iteration n from t, a training.Trajectory or a batched.Checkpoints."""
         r = t.row(n)
         found = {"w1-w4": t.w1[r].ravel(), "w5-w8": t.w2[r].ravel(), "E": [t.error[r]], "out": t.output[r]}
         return [float(v) for v in found[self.quantity]]
@@ -122,18 +122,30 @@ def reconcile(base=None) -> list[dict]:
 
     base: trajectories of the fixed/half-sse runs already trained (reused when they
     hold every iteration needed). The losses half-sse and mse coincide on two outputs
-    (c = 1 in E = (c/2) Σ (t − y)²), so they share one training run.
+    (c = 1 in E = (c/2) Σ (t − y)²), so they share one training run. The other runs are
+    trained together, in one pass of the batched engine, which keeps the iterations needed.
     """
     needed = sorted({f.rounds - back for f in POST_FIGURES for back in (0, 1)})
     runs = {}
-    results = []
-    for order, biases, loss in itertools.product(REPORTED_ORDERS, BIAS_POLICIES, LOSSES):
+    settings = list(itertools.product(REPORTED_ORDERS, BIAS_POLICIES, LOSSES))
+    for order, biases, loss in settings:
         key = (order, biases, loss_scale(loss))
         if key not in runs:
-            runs[key] = reusable((base or {}).get(order), biases, loss, needed) or training.train(
-                order, needed[-1], biases=biases, loss=loss, record_every=0, checkpoints=needed
-            )
-        t = runs[key]
+            runs[key] = reusable((base or {}).get(order), biases, loss, needed)
+    untrained = [key for key, t in runs.items() if t is None]
+    if untrained:
+        losses = {loss_scale(loss): loss for loss in reversed(LOSSES)}  # a loss of each scale (half-sse for 1)
+        orders, policies, scales = zip(*untrained, strict=True)
+        many = batched.train_many(needed[-1], POST.learning_rate, order=orders, biases=policies,
+                                  loss=[losses[c] for c in scales], thresholds=(), rises=False, checkpoints=needed,
+                                  workers=1)  # fmt: skip
+        for i, key in enumerate(untrained):
+            if many.diverged_at[i] != batched.NOT_REACHED:
+                raise training.diverged(int(many.diverged_at[i]), POST.learning_rate, "a reconciliation run")
+            runs[key] = many.state(i)
+    results = []
+    for order, biases, loss in settings:
+        t = runs[(order, biases, loss_scale(loss))]
         for counting in COUNTINGS:
             values, reproduced = {}, {}
             for figure in POST_FIGURES:

@@ -17,7 +17,9 @@ tests/test_engine.py runs FastNetwork beside worked_example.step for every updat
 order, bias policy and loss, update by update.
 
 The update orders are the four steps below, in two orders: parallel_update and
-sequential_update differ by two swapped lines.
+sequential_update differ by two swapped lines. alternating_update (block-coordinate
+descent) puts two steps between them: the output layer's forward pass and delta_o again,
+at the updated W2.
 """
 
 from __future__ import annotations
@@ -111,13 +113,35 @@ class FastNetwork:
                 out[...] = np.where(net >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
             np.multiply(self.outputs, self.one_4 - self.outputs, out=self.dout_dnet)
 
-    def output_layer_gradient(self) -> None:
-        """delta_o = c (out_o − t) ⊙ out_o (1 − out_o); [dE/dW2 | dE/db2] = delta_o [out_h; 1]ᵀ."""
+    def forward_output_layer(self) -> None:
+        """out_o = σ(W2 out_h + b2) and dout_o/dnet_o again, out_h as it stands (the alternating order)."""
+        net_o, out_o = self.net_o, self.out_o
+        dot(self.W2_b2, self.out_h_1, net_o)  # net_o = W2 out_h + b2
+        try:
+            negative(net_o, out_o)
+            exp(out_o, out_o)
+        except FloatingPointError:  # a saturated sigmoid, not divergence: σ(net) = e^net / (1 + e^net)
+            with np.errstate(over="ignore", under="ignore", invalid="raise"):
+                e = np.exp(-np.abs(net_o))
+                out_o[...] = np.where(net_o >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        else:
+            add(out_o, self.one, out_o)
+            reciprocal(out_o, out_o)  # out_o = σ(net_o)
+        subtract(self.one, out_o, self.dout_o_dnet_o)
+        multiply(self.dout_o_dnet_o, out_o, self.dout_o_dnet_o)  # out_o (1 − out_o)
+
+    def output_layer_delta(self) -> None:
+        """delta_o = c (out_o − t) ⊙ out_o (1 − out_o), at out_o as it stands."""
         delta_o = self.delta_o
         subtract(self.out_o, self.target, delta_o)  # dE/dout_o = out_o − t for E = ½ Σ (t − out_o)² ...
         if self.scaled:
             multiply(delta_o, self.c, delta_o)  # ... and c (out_o − t) for E = (c/2) Σ (t − out_o)²
         multiply(delta_o, self.dout_o_dnet_o, delta_o)  # delta_o = dE/dout_o ⊙ dout_o/dnet_o
+
+    def output_layer_gradient(self) -> None:
+        """delta_o = c (out_o − t) ⊙ out_o (1 − out_o); [dE/dW2 | dE/db2] = delta_o [out_h; 1]ᵀ."""
+        delta_o = self.delta_o
+        self.output_layer_delta()
         dot(self.delta_o_column, self.out_h_1_row, self.dE_dW2_b2)
         if self.shared:
             self.dE_db2[:] = delta_o.sum()  # one bias feeds both neurons: dE/db2 = Σ delta_o
@@ -173,4 +197,14 @@ def sequential_update(net: FastNetwork) -> None:
     net.update_hidden_layer()  # W1 ← W1 − η delta_h xᵀ
 
 
-UPDATES = {"parallel": parallel_update, "sequential": sequential_update}
+def alternating_update(net: FastNetwork) -> None:
+    """Block-coordinate descent: the output layer's step, then the hidden layer's step at the new output layer."""
+    net.output_layer_gradient()  # delta_o = (out_o − t) ⊙ out_o ⊙ (1 − out_o), dE_dW2 = delta_o out_hᵀ
+    net.update_output_layer()  # W2 ← W2 − η dE_dW2
+    net.forward_output_layer()  # out_o = σ(W2 out_h + b2) at the new W2 (out_h unchanged: W1 has not moved)
+    net.output_layer_delta()  # delta_o at the new out_o (dE_dW2, already applied, is kept as the record)
+    net.hidden_layer_gradient()  # delta_h = (W2ᵀ delta_o) ⊙ out_h ⊙ (1 − out_h), both at the new W2
+    net.update_hidden_layer()  # W1 ← W1 − η delta_h xᵀ
+
+
+UPDATES = {"parallel": parallel_update, "sequential": sequential_update, "alternating": alternating_update}

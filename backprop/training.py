@@ -56,7 +56,8 @@ class Trajectory:
     Row r holds iteration[r] (the state after that many updates): the weights, the
     forward pass at those weights, and grad_*, the gradient that the method's next
     update applies from that state (W ← W − η grad). For the sequential method,
-    grad_w1 is taken with the already-updated W2. The final row is recorded exactly,
+    grad_w1 is taken with the already-updated W2; for the alternating method, with the
+    updated W2 and delta_o recomputed there (the delta_h actually applied). The final row is recorded exactly,
     and its grad_* are those the next update would apply.
     """
 
@@ -200,7 +201,7 @@ def train(
 ) -> Trajectory:
     """Train with one update order, recording the rows that recorded_iterations() names.
 
-    order: "parallel" or "sequential" (engine.UPDATES); x and target: the inputs i1, i2 and the
+    order: "parallel", "sequential" or "alternating" (engine.UPDATES); x and target: the inputs i1, i2 and the
     targets (the post's by default). on_record(iteration, error) is
     called for each row as it is recorded. Raises TrainingDiverged on floating-point
     overflow, ValueError on bad arguments.

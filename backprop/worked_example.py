@@ -26,6 +26,11 @@ Two update orders: "parallel" takes both gradients at the current weights,
 then applies both: one step of gradient descent, the post's arithmetic. "sequential"
 updates W2 first and takes the hidden layer's delta with the updated W2 (out_h, out_o
 and delta_o are not recomputed): not gradient descent, it departs by a term in η².
+A third, "alternating" (ALL_ORDERS; the training scripts offer the first two), is
+block-coordinate gradient descent (Gauss–Seidel): W2 takes its step, then out_o and
+delta_o are recomputed at the new W2 (out_h is unchanged: W1 has not moved), and W1
+takes its step with that delta_o and the new W2. The pair counts as one update.
+Sequential is half of it: it reuses the old delta_o.
 """
 
 from __future__ import annotations
@@ -44,7 +49,8 @@ B2_INIT = 0.60
 LEARNING_RATE = 0.5
 
 WEIGHT_NAMES = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8")
-ORDERS = ("parallel", "sequential")
+ORDERS = ("parallel", "sequential")  # the orders of the training scripts
+ALL_ORDERS = (*ORDERS, "alternating")  # and block-coordinate descent, for the library and sweep.py
 
 # Biases: "fixed" as in the post's arithmetic (never trained); "shared": one trained
 # bias per layer, as the post's diagram draws it; "per-neuron": each neuron its own.
@@ -120,7 +126,9 @@ class Step:
 
     The forward pass is at the weights before the update; W2_for_hidden is the W2 that
     the hidden layer's delta was taken with (the old one in the parallel order, the
-    updated one in the sequential order). dE_db1, dE_db2 are the bias gradients as
+    updated one in the sequential and alternating orders), and delta_o_for_hidden the
+    delta_o it was taken with (delta_o, except in the alternating order: delta_o
+    recomputed at the updated W2 and b2, from out_o_for_hidden). dE_db1, dE_db2 are the bias gradients as
     applied: the deltas per neuron, their sum for a shared bias, zero for fixed biases.
     """
 
@@ -147,6 +155,8 @@ class Step:
     w2: np.ndarray
     b1: np.ndarray
     b2: np.ndarray
+    out_o_for_hidden: np.ndarray  # out_o at the W2, b2 the hidden layer's delta was taken with
+    delta_o_for_hidden: np.ndarray
 
 
 def bias_gradient(delta, biases: str) -> np.ndarray:
@@ -161,8 +171,8 @@ def bias_gradient(delta, biases: str) -> np.ndarray:
 def step(order, w1, w2, b1=B1_INIT, b2=B2_INIT, *, learning_rate=LEARNING_RATE, biases="fixed", loss="half-sse",
          x=INPUT, target=TARGET) -> Step:  # fmt: skip
     """One update of the 2-2-2 network in the given order; every intermediate value is returned."""
-    if order not in ORDERS:
-        raise ValueError(f"unknown order {order!r}; choose one of {', '.join(ORDERS)}")
+    if order not in ALL_ORDERS:
+        raise ValueError(f"unknown order {order!r}; choose one of {', '.join(ALL_ORDERS)}")
     eta, c = learning_rate, loss_scale(loss, np.size(target))
     w1, w2 = np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
     b1, b2 = as_bias_vector(b1, "b1", check_biases(biases)), as_bias_vector(b2, "b2", biases)
@@ -185,8 +195,12 @@ def step(order, w1, w2, b1=B1_INIT, b2=B2_INIT, *, learning_rate=LEARNING_RATE, 
 
     # The hidden layer: dE_total/dout_h1 = dE_o1/dout_h1 + dE_o2/dout_h1, with
     # dE_o1/dout_h1 = dE_o1/dnet_o1 * dnet_o1/dout_h1 = delta_o1 * w5.
-    W2_for_hidden = w2 if order == "parallel" else w2_new  # the one line where the orders differ
-    dE_o_dout_h = delta_o[:, None] * W2_for_hidden  # row o: delta_o * (w5, w6) for o1, (w7, w8) for o2
+    W2_for_hidden = w2 if order == "parallel" else w2_new  # the one line where parallel and sequential differ
+    out_o_for_hidden, delta_o_for_hidden = out_o, delta_o
+    if order == "alternating":  # the output layer again, at its new weights (out_h has not changed)
+        out_o_for_hidden = sigmoid(w2_new @ out_h + b2_new)
+        delta_o_for_hidden = c * (out_o_for_hidden - target) * sigmoid_derivative_from_output(out_o_for_hidden)
+    dE_o_dout_h = delta_o_for_hidden[:, None] * W2_for_hidden  # row o: delta_o * (w5, w6) for o1, (w7, w8) for o2
     dE_dout_h = dE_o_dout_h.sum(axis=0)  # = W2ᵀ delta_o
     dout_h_dnet_h = sigmoid_derivative_from_output(out_h)  # out_h1 (1 − out_h1)
     delta_h = dE_dout_h * dout_h_dnet_h
@@ -198,4 +212,5 @@ def step(order, w1, w2, b1=B1_INIT, b2=B2_INIT, *, learning_rate=LEARNING_RATE, 
     return Step(
         order, net_h, out_h, net_o, out_o, E_o, float(E_o.sum()), dE_dout_o, dout_o_dnet_o, delta_o, dE_dW2, dE_db2,
         W2_for_hidden, dE_o_dout_h, dE_dout_h, dout_h_dnet_h, delta_h, dE_dW1, dE_db1, w1_new, w2_new, b1_new, b2_new,
+        out_o_for_hidden, delta_o_for_hidden,
     )  # fmt: skip

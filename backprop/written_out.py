@@ -113,7 +113,7 @@ def lines(ex: Exercise, arithmetic: Arithmetic, updates: int = 2) -> list[Line]:
     return out
 
 
-def update_lines(ex: Exercise, a: Arithmetic, k: int) -> list[Line]:  # noqa: C901 (the post, section by section)
+def update_lines(ex: Exercise, a: Arithmetic, k: int) -> list[Line]:
     """The lines of update k, computed from the values after update k − 1 (the givens for k = 1)."""
     c = loss_scale(a.loss)
     eta = "η" if a.step_factor is None else None

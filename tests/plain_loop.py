@@ -28,15 +28,19 @@ def forward(w, b1=B1, b2=B2):
 
 
 def update(w, order, eta=ETA):
-    """One update in the given order ("parallel" or "sequential"), fixed biases: the new w."""
+    """One update in the given order ("parallel", "sequential" or "alternating"), fixed biases: the new w."""
     w1, w2, w3, w4, w5, w6, w7, w8 = w
     out_h1, out_h2, out_o1, out_o2, _ = forward(w)
     delta_o1 = (out_o1 - T[0]) * out_o1 * (1 - out_o1)
     delta_o2 = (out_o2 - T[1]) * out_o2 * (1 - out_o2)
     n5, n6 = w5 - eta * delta_o1 * out_h1, w6 - eta * delta_o1 * out_h2
     n7, n8 = w7 - eta * delta_o2 * out_h1, w8 - eta * delta_o2 * out_h2
-    if order == "sequential":  # the hidden layer's delta with the updated w5..w8
+    if order in ("sequential", "alternating"):  # the hidden layer's delta with the updated w5..w8
         w5, w6, w7, w8 = n5, n6, n7, n8
+    if order == "alternating":  # and with delta_o at the updated w5..w8 (out_h has not changed)
+        out_o1, out_o2 = sigma(w5 * out_h1 + w6 * out_h2 + B2), sigma(w7 * out_h1 + w8 * out_h2 + B2)
+        delta_o1 = (out_o1 - T[0]) * out_o1 * (1 - out_o1)
+        delta_o2 = (out_o2 - T[1]) * out_o2 * (1 - out_o2)
     delta_h1 = (delta_o1 * w5 + delta_o2 * w7) * out_h1 * (1 - out_h1)
     delta_h2 = (delta_o1 * w6 + delta_o2 * w8) * out_h2 * (1 - out_h2)
     return (w1 - eta * delta_h1 * X[0], w2 - eta * delta_h1 * X[1], w3 - eta * delta_h2 * X[0],

@@ -20,9 +20,10 @@ import mlp
 import plot_all_variables
 import plot_convergence
 import plot_key_differences
+import sweep
 import trask_networks
-from backprop import cli, files, layered, training
-from benchmarks import bench_plots, bench_scripts, bench_training, compare_mlp
+from backprop import batched, cli, files, layered, training
+from benchmarks import bench_plots, bench_scripts, bench_sweep, bench_training, compare_mlp
 
 # --- signals, pipes and a full device, as a user meets them -----------------------------------
 
@@ -155,6 +156,7 @@ def no_training(monkeypatch):
 
     monkeypatch.setattr(training, "train", refuse)
     monkeypatch.setattr(layered, "train", refuse)
+    monkeypatch.setattr(batched, "train_many", refuse)
 
 
 def test_a_read_only_readme_is_refused_before_training(readme, no_training, capsys):
@@ -210,6 +212,8 @@ EMPTY_PATHS = [
     (analyze_convergence.main, "analyze_convergence.py", ["--check", ""]),
     (mlp.main, "mlp.py", ["--plot", ""]),
     (plot_convergence.main, "plot_convergence.py", ["--outdir", ""]),
+    (sweep.main, "sweep.py", ["init", "--csv", ""]),
+    (sweep.main, "sweep.py", ["learning-rate", "--plot", ""]),
 ]
 
 
@@ -230,6 +234,10 @@ def test_outputs_are_checked_before_training(tmp_path, no_training, capsys):
         (analyze_convergence.main, "analyze_convergence.py", ["--update", missing / "README.md"]),
         (convergence_test.main, "convergence_test.py", ["--update", blocked]),  # no markers
         (plot_convergence.main, "plot_convergence.py", ["--outdir", blocked / "below"]),
+        (sweep.main, "sweep.py", ["learning-rate", "--csv", missing / "s.csv"]),
+        (sweep.main, "sweep.py", ["init", "--plot", missing / "s.png"]),
+        (sweep.main, "sweep.py", ["init", "--plot", blocked / "s.png"]),
+        (sweep.main, "sweep.py", ["--update", blocked]),  # no markers
     ]:
         assert_one_line_error(call(main, *args, capsys=capsys), prog, 1)
     assert sorted(os.listdir(tmp_path)) == ["a_file"]
@@ -297,9 +305,20 @@ BAD_INPUT = {
     "plot_all_variables.py": (plot_all_variables.main, [["--learning-rate", "nan"],
                                                         ["--b2", "0.1,0.2", "--biases", "shared"]]),  # fmt: skip
     "mlp.py": (mlp.main, [["--layers", ",".join(["3"] + ["2"] * 100 + ["1"])], ["--epoch", "3"], ["--seed", "-1"]]),
+    "sweep.py": (sweep.main, [
+        [], ["diagonal"], ["learning-rate", "--from", "10", "--to", "1"], ["learning-rate", "--from", "0"],
+        ["learning-rate", "--to", "-1"], ["learning-rate", "--from", "2", "--to", "2"], ["learning-rate", "--num", "0"],
+        ["init", "--networks", "0"], ["init", "--networks", "100000000"], ["learning-rate", "--num", "1e9"],
+        ["learning-rate", "--orders", "parallel,diagonal"], ["init", "--scale", "0"], ["init", "--scale", "-2"],
+        ["learning-rate", "--thresholds", "1.5"], ["learning-rate", "--thresholds", "0,1e-3"],
+        ["init", "--thresholds", "1e-3,0.001"], ["init", "--distribution", "cauchy"], ["init", "--iterations", "0"],
+        ["init", "--workers", "0"], ["learning-rate", "--plot", "figure.bmp"], ["init", "--update", "README.md"],
+        ["learning-rate", "--iterations", "x"], ["--update", "README.md", "init"],
+    ]),
     "trask_networks.py": (trask_networks.main, [["five-layer"], ["two-layer", "--updates", "x"]]),
     "bench_training": (bench_training.main, [["--repeat", "0"], ["--iterations", "x"], ["--iter", "5"]]),
     "bench_scripts": (bench_scripts.main, [["--repeat", "-3"]]),
+    "bench_sweep": (bench_sweep.main, [["--repeat", "0"], ["--quick", "x"]]),
     "bench_plots": (bench_plots.main, [["--iterations", "0"], ["--repeat", "1.5"]]),
     "compare_mlp": (compare_mlp.main, [["--seeds", "a"], ["--adam-epochs", "0"], ["--sgd", "3"]]),
 }
