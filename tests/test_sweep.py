@@ -59,6 +59,21 @@ def test_any_csv_row_is_re_run_by_train(init_run, capsys):
     assert "" in reached and any(x != "" for x in reached)  # the run covers both cases
 
 
+def test_a_csv_row_is_re_run_by_the_script_for_its_order(init_run, capsys):
+    """ann_numpy.py (sequential) and ann_numpy_original.py (parallel) re-run a row with the network flags."""
+    import ann_numpy
+    import ann_numpy_original
+
+    _, text, _ = init_run
+    scripts = {"sequential": ann_numpy.main, "parallel": ann_numpy_original.main}
+    for row in [r for r in rows_of(text) if r["order"] in scripts][:4]:
+        weights = ",".join(row[f"w{i}"] for i in range(1, 9))
+        network = [f"--weights={weights}", "--b1", row["b1"], "--b2", row["b2"], "--inputs", f"{row['i1']},{row['i2']}",
+                   "--targets", f"{row['t1']},{row['t2']}", "--learning-rate", row["learning_rate"]]  # fmt: skip
+        status, out, _ = call(scripts[row["order"]], ITERATIONS, "--json", *network, capsys=capsys)
+        assert status == 0 and abs(json.loads(out)["final_error"] - float(row["final_error"])) <= 1e-12
+
+
 def wilson(k, n, z=1.959963984540054):
     """The Wilson score interval, from its textbook form: the roots p of (p − k/n)² = z² p (1 − p) / n."""
     a = 1 + z * z / n
