@@ -63,8 +63,8 @@ def build_parser():
                       help="draw the first update (backward_pass.png) instead of the trained network")  # fmt: skip
     what.add_argument("--animate", type=animation_path, metavar="PATH.gif",
                       help="write training as an animation to PATH (.gif; .mp4 needs ffmpeg), only that")  # fmt: skip
-    p.add_argument("--frames", type=lambda text: cli.whole_number(text, 2, MAX_FRAMES), default=60, metavar="F",
-                   help=f"frames of the animation, 2..{MAX_FRAMES}: iteration 0 and the distinct rounded values of "
+    p.add_argument("--frames", type=lambda text: cli.whole_number(text, 3, MAX_FRAMES), default=60, metavar="F",
+                   help=f"frames of the animation, 3..{MAX_FRAMES}: iteration 0 and the distinct rounded values of "
                    "geomspace(1, N, F − 1) (default 60)")  # fmt: skip
     p.add_argument("--fps", type=fps_value, default=10, help="frames per second of the animation (default 10)")
     return p

@@ -189,7 +189,8 @@ class Diagram:
         right = x2 + (1.35 if details else 0.75)
         self.outputs = [ax.text(right, y, "", ha="left", va="center", fontsize=size, gid=f"target o{k + 1}")
                         for k, y in enumerate((top, bottom))]  # fmt: skip
-        self.total = ax.text(right, layout.bias_y, "", ha="left", va="center", fontsize=size, gid="E_total")
+        total_x = x2 - 1.0 if details else right  # a longer line in the detailed picture
+        self.total = ax.text(total_x, layout.bias_y, "", ha="left", va="center", fontsize=size, gid="E_total")
         self.title = ax.text(0.05, layout.height - 0.05, "", ha="left", va="top", fontsize="medium", gid="panel title")
 
     def update(self, s: State, title: str = "") -> None:
@@ -330,7 +331,7 @@ def draw_backward_pass(ax, s: Step, ex: exercise.Exercise, scale: float) -> Diag
             f"dE_o{n}/dnet_o{n} = {fixed(s.delta_o[k])}",
         ]))  # fmt: skip
         diagram.outputs[k].set_text(f"target_o{n} = {number(start.target[k])}\nE_o{n} = {fixed(s.E_o[k])}")
-    diagram.total.set_text(f"E_total = E_o1 + E_o2\n= {fixed(s.E_total)}")
+    diagram.total.set_text(f"E_total = E_o1 + E_o2 = {fixed(s.E_total)}")
     if ex.biases != "fixed":  # trained biases: their new values too
         diagram.neurons["b1"].set_text(f"b1 = {bias_text(start.b1)}\nb1+ = {bias_text(s.b1)}")
         diagram.neurons["b2"].set_text(f"b2 = {bias_text(start.b2)}\nb2+ = {bias_text(s.b2)}")

@@ -20,6 +20,7 @@ import mlp
 import plot_all_variables
 import plot_convergence
 import plot_key_differences
+import plot_network
 import trask_networks
 from backprop import cli, files, layered, training
 from benchmarks import bench_plots, bench_scripts, bench_training, compare_mlp
@@ -210,6 +211,7 @@ EMPTY_PATHS = [
     (analyze_convergence.main, "analyze_convergence.py", ["--check", ""]),
     (mlp.main, "mlp.py", ["--plot", ""]),
     (plot_convergence.main, "plot_convergence.py", ["--outdir", ""]),
+    (plot_network.main, "plot_network.py", ["--animate", ""]),
 ]
 
 
@@ -291,6 +293,10 @@ BAD_INPUT = {
     "plot_convergence.py": (plot_convergence.main, [["--dpi", "-1"], ["--iterations", "0"], ["--out", "x"]]),
     "plot_key_differences.py": (plot_key_differences.main, [["--format", "bmp"]]),
     "plot_all_variables.py": (plot_all_variables.main, [["--learning-rate", "nan"]]),
+    "plot_network.py": (plot_network.main, [["--frames", "0"], ["--animate", "training.png"], ["--order", "diagonal"],
+                                            ["--weights", "0.1,0.2,0.3"], ["--fps", "0"], ["--frames", "2"],
+                                            ["--animate", "a.gif", "--backward-pass"],
+                                            ["--animate", "a.gif", "--show"]]),  # fmt: skip
     "mlp.py": (mlp.main, [["--layers", ",".join(["3"] + ["2"] * 100 + ["1"])], ["--epoch", "3"], ["--seed", "-1"]]),
     "trask_networks.py": (trask_networks.main, [["five-layer"], ["two-layer", "--updates", "x"]]),
     "bench_training": (bench_training.main, [["--repeat", "0"], ["--iterations", "x"], ["--iter", "5"]]),
