@@ -25,7 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.animation import PillowWriter
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from backprop import exercise, plotting
@@ -93,7 +95,7 @@ class State:
         return self.w2 @ self.out_h + self.b2
 
     @property
-    def E_o(self) -> np.ndarray:  # noqa: N802 (the post's name)
+    def E_o(self) -> np.ndarray:  # the post's E_o1, E_o2
         return 0.5 * loss_scale(self.loss, len(self.target)) * (self.target - self.out_o) ** 2
 
 
@@ -145,7 +147,7 @@ class Layout:
 
 
 COMPACT = Layout(width=7.45, height=4.5, columns=(0.45, 2.85, 5.35), rows=(3.6, 1.8), bias_y=0.3, bias_shift=1.45,
-                 straight=(0.45, 0.45), crossing=0.3, fontsize=8, widest=9)  # fmt: skip
+                 straight=(0.45, 0.47), crossing=0.3, fontsize=8, widest=9)  # fmt: skip
 DETAILED = Layout(width=14.7, height=6.6, columns=(0.6, 5.4, 11.0), rows=(5.4, 2.3), bias_y=0.35, bias_shift=2.6,
                   straight=(0.4, 0.5), crossing=0.3, fontsize=8.5, widest=6)  # fmt: skip
 
@@ -233,22 +235,19 @@ def title_text(head: str, learning_rate: float, biases: str, loss: str, ex: exer
 LEGEND_HEIGHT = 0.55  # inches under the figure title for the legend of the edges
 
 
-def new_figure(width: float, body: float, title: str) -> tuple:
-    """A Figure `width` inches wide with the title and the edges' legend on top of `body` inches
-    of panels; returns (Figure, the height of the panels' top in inches from the bottom)."""
+def new_figure(width: float, body: float, title: str) -> Figure:
+    """A Figure `width` inches wide: the title and the edges' legend on top of `body` inches of panels."""
     lines = title.count("\n") + 1
     head = plotting.TITLE_MARGIN + plotting.TITLE_LINE * lines + LEGEND_HEIGHT
     fig = Figure(figsize=(width, head + body))
     fig.suptitle(title, fontsize="large", y=1 - plotting.TITLE_MARGIN / fig.get_figheight(), va="top")
-    from matplotlib.lines import Line2D
-
     handles = [Line2D([], [], color=POSITIVE, linewidth=3, label="w ≥ 0"),
                Line2D([], [], color=NEGATIVE, linewidth=3, label="w < 0")]  # fmt: skip
     y = (body + LEGEND_HEIGHT / 2) / fig.get_figheight()
     fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, y), ncol=2, frameon=False, fontsize="small",
                title="edge colour: the weight's sign; edge width ∝ |w| (one scale for the whole figure)",
                title_fontsize="small")  # fmt: skip
-    return fig, body
+    return fig
 
 
 def iteration_title(order: str, n: int) -> str:
@@ -271,7 +270,7 @@ def network_figure(trajectories: dict, n: int) -> Figure:
     titles = [iteration_title("", 0), *(iteration_title(order, n) for order in trajectories)]
     title = title_text("Mazur's 2-2-2 network, drawn from our numbers", first.learning_rate, first.biases, first.loss,
                        exercise.of_trajectory(first))  # fmt: skip
-    fig, _ = new_figure(len(states) * (COMPACT.width + GAP) + GAP, COMPACT.height, title)
+    fig = new_figure(len(states) * (COMPACT.width + GAP) + GAP, COMPACT.height, title)
     scale = width_scale(states, COMPACT.widest)
     for k, (s, panel_title) in enumerate(zip(states, titles, strict=True)):
         Diagram(panel(fig, COMPACT, GAP + k * (COMPACT.width + GAP), 0), COMPACT, scale).update(s, panel_title)
@@ -286,7 +285,7 @@ def backward_pass_figure(steps: dict, ex: exercise.Exercise = exercise.POST) -> 
     w+; the outputs E_o1, E_o2 and E_total; in the names of ann_numpy_no_loop.py."""
     title = title_text("The first update on one picture: the forward pass, each neuron's delta, each weight's "
                        "gradient and its new value", ex.learning_rate, ex.biases, ex.loss, ex)  # fmt: skip
-    fig, _ = new_figure(DETAILED.width + 2 * GAP, len(steps) * DETAILED.height, title)
+    fig = new_figure(DETAILED.width + 2 * GAP, len(steps) * DETAILED.height, title)
     scale = width_scale([step_state(s, ex) for s in steps.values()], DETAILED.widest)
     for k, s in enumerate(steps.values()):
         ax = panel(fig, DETAILED, GAP, (len(steps) - 1 - k) * DETAILED.height)
@@ -360,7 +359,7 @@ def animation_figure(trajectories: dict, iterations: list[int]):
                        exercise.of_trajectory(first))  # fmt: skip
     diagrams_width = len(trajectories) * (COMPACT.width + GAP)
     left, right, bottom, top = CURVE_MARGINS
-    fig, _ = new_figure(diagrams_width + left + CURVE_WIDTH + right, COMPACT.height, title)
+    fig = new_figure(diagrams_width + left + CURVE_WIDTH + right, COMPACT.height, title)
     scale = width_scale([state(t, n) for t in trajectories.values() for n in iterations], COMPACT.widest)
     diagrams = {order: Diagram(panel(fig, COMPACT, GAP + k * (COMPACT.width + GAP), 0), COMPACT, scale, values=False)
                 for k, order in enumerate(trajectories)}  # fmt: skip
@@ -399,17 +398,25 @@ def animation_figure(trajectories: dict, iterations: list[int]):
 
 
 class GifWriter(PillowWriter):
-    """matplotlib's Pillow writer, with one palette for every frame: the first frame's 255
-    colours (its legend holds both edge colours and the error curve's), each later frame mapped
-    onto it. Pillow would otherwise find a palette for each frame by median cut, which takes
-    longer than drawing the frame; and with one palette a pixel that does not change keeps its
-    index, so that the GIF stores only what changes."""
+    """matplotlib's Pillow writer with one fixed palette for every frame: white blended with
+    black (text), with each edge colour and with each order's curve colour, 51 steps each (the
+    shades that antialiasing makes). Pillow would otherwise find a palette for each frame by
+    median cut, which takes longer than drawing the frame; with one palette a pixel that does
+    not change keeps its index, so that the GIF stores only what changes."""
 
-    def grab_frame(self, **savefig_kwargs):
+    BASES = ("#000000", POSITIVE, NEGATIVE, plotting.STYLE["parallel"]["color"], plotting.STYLE["sequential"]["color"])
+
+    def setup(self, fig, outfile, dpi=None):
         from PIL import Image  # matplotlib's own dependency
 
+        super().setup(fig, outfile, dpi=dpi)
+        white = np.ones(3)
+        shades = [white + t * (np.array(to_rgb(c)) - white) for c in self.BASES for t in np.linspace(0, 1, 51)]
+        self._palette = Image.new("P", (1, 1))
+        self._palette.putpalette([round(255 * v) for rgb in shades for v in rgb])
+
+    def grab_frame(self, **savefig_kwargs):
+        from PIL import Image
+
         super().grab_frame(**savefig_kwargs)
-        frame = self._frames[-1].convert("RGB")
-        if len(self._frames) == 1:
-            self._palette = frame.quantize(255, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-        self._frames[-1] = frame.quantize(palette=self._palette, dither=Image.Dither.NONE)
+        self._frames[-1] = self._frames[-1].convert("RGB").quantize(palette=self._palette, dither=Image.Dither.NONE)
