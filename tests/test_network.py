@@ -16,6 +16,7 @@ import numpy as np
 import plain_loop
 import pytest
 from conftest import ROOT, assert_one_line_error, call
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from PIL import Image
 
@@ -332,3 +333,46 @@ def test_the_backward_pass_is_written_where_asked(tmp_path, capsys):
     assert (status, err) == (0, "") and out.split() == [str(tmp_path / "backward_pass.png")]
     assert (tmp_path / "backward_pass.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
+
+
+def test_an_interrupted_animation_leaves_nothing_behind(tmp_path, monkeypatch):
+    """Ctrl-C (or SIGTERM, which cli.run turns into the same unwinding) while the frames are grabbed."""
+    real = diagram.GifWriter.grab_frame
+
+    def interrupted(self, **kwargs):
+        real(self, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(diagram.GifWriter, "grab_frame", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        plot_network.main(["--iterations", "5", "--frames", "3", "--dpi", "10", "--animate", str(tmp_path / "a.gif")])
+    assert os.listdir(tmp_path) == []
+
+
+def boxes(fig):
+    """{panel k, gid: window extent} of every text of the diagrams, with its box when it has one."""
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    found = {}
+    for k, ax in enumerate(fig.axes):
+        for text in ax.texts:
+            if text.get_text().strip():
+                patch = text.get_bbox_patch()
+                found[(k, text.get_gid())] = (patch or text).get_window_extent(renderer)
+    return found
+
+
+def test_no_text_of_a_diagram_runs_into_another(trained):
+    """At the default dpi, for the post's network, for long negative numbers everywhere, and for the
+    backward pass: labels, neurons, targets, errors and panel titles keep clear of each other."""
+    long = (-0.754601, -0.754601, -0.754601, -0.754601, -3.89298, -3.89298, -3.89298, -3.89298)
+    t = training.train("parallel", 1, record_every=0, w1=np.reshape(long[:4], (2, 2)), w2=np.reshape(long[4:], (2, 2)))
+    steps = {o: worked_example.step(o, worked_example.W1_INIT, worked_example.W2_INIT) for o in ORDERS}
+    for fig in (diagram.network_figure(trained, N), diagram.network_figure({"parallel": t}, 1),
+                diagram.backward_pass_figure(steps)):  # fmt: skip
+        found = boxes(fig)
+        names = sorted(found, key=str)
+        crowded = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]
+                   if a[0] == b[0] and found[a].overlaps(found[b])]  # fmt: skip
+        assert crowded == [], crowded
