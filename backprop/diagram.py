@@ -398,11 +398,15 @@ def animation_figure(trajectories: dict, iterations: list[int]):
 
 
 class GifWriter(PillowWriter):
-    """matplotlib's Pillow writer with one fixed palette for every frame: white blended with
-    black (text), with each edge colour and with each order's curve colour, 51 steps each (the
-    shades that antialiasing makes). Pillow would otherwise find a palette for each frame by
-    median cut, which takes longer than drawing the frame; with one palette a pixel that does
-    not change keeps its index, so that the GIF stores only what changes."""
+    """matplotlib's Pillow writer with one fixed palette for every frame: white, and white
+    blended with black (text), with each edge colour and with each order's curve colour, 48
+    steps each (the shades that antialiasing makes). Pillow would otherwise find a palette for
+    each frame by median cut, which takes longer than drawing the frame; with one palette a
+    pixel that does not change keeps its index, so that the GIF stores only what changes.
+
+    The shades start 6 % away from white: Pillow maps a colour to the palette entry nearest
+    the centre of the small box of colours it falls in, and a shade closer to that centre
+    than white itself would tint the background."""
 
     BASES = ("#000000", POSITIVE, NEGATIVE, plotting.STYLE["parallel"]["color"], plotting.STYLE["sequential"]["color"])
 
@@ -411,7 +415,8 @@ class GifWriter(PillowWriter):
 
         super().setup(fig, outfile, dpi=dpi)
         white = np.ones(3)
-        shades = [white + t * (np.array(to_rgb(c)) - white) for c in self.BASES for t in np.linspace(0, 1, 51)]
+        shades = [white, *(white + t * (np.array(to_rgb(c)) - white) for c in self.BASES
+                           for t in np.linspace(0.06, 1, 48))]  # fmt: skip
         self._palette = Image.new("P", (1, 1))
         self._palette.putpalette([round(255 * v) for rgb in shades for v in rgb])
 
