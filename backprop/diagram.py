@@ -339,8 +339,8 @@ def draw_backward_pass(ax, s: Step, ex: exercise.Exercise, scale: float) -> Diag
 
 # --- the animation ----------------------------------------------------------------------------
 
-CURVE_WIDTH = 4.4  # inches: the error curve beside the diagrams, and its margins
-CURVE_MARGINS = (0.85, 0.3, 0.55, 0.55)  # left, right, bottom, top
+CURVE_WIDTH = 4.4  # inches: the axes of the error curve, beside the diagrams
+CURVE_MARGINS = (0.85, 0.3, 0.55, 0.55)  # inches around those axes: left, right, bottom, top
 
 
 def frame_iterations(iterations: int, frames: int) -> list[int]:
