@@ -67,15 +67,26 @@ def why_unwritable(path) -> str | None:
 def atomic_write(path, data: str | bytes) -> None:
     """Write data to path (through a symbolic link to its target) via a temporary file in the same
     folder and os.replace; Unwritable when why_unwritable(path) objects."""
+    mode = "wb" if isinstance(data, bytes) else "w"
+    with replacing(path) as tmp:
+        with open(tmp, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
+            f.write(data)
+
+
+@contextlib.contextmanager
+def replacing(path):
+    """A temporary file's name in path's folder (ending in path's name, so that its extension
+    stays), for a writer that wants a file name (matplotlib's animation writers); when the block
+    ends, the file replaces path (through a symbolic link, as atomic_write). Unwritable when
+    why_unwritable(path) objects; if the block fails or is interrupted, the temporary file goes."""
     reason = why_unwritable(path)
     if reason:
         raise Unwritable(reason)
     real = os.path.realpath(path)
-    mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(real), prefix=".tmp-", suffix="-" + os.path.basename(real))
+    os.close(fd)
     try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
-            f.write(data)
+        yield tmp
         # mkstemp makes the file private (0600); give it the mode the file had, or a new file's.
         try:
             permissions = os.stat(real).st_mode & 0o777

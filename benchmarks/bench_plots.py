@@ -8,6 +8,11 @@ that import the plot scripts' module and train both methods, but draw nothing.
 Each side is timed --repeat times, one process after the other, the sides
 interleaved; the best total counts. Goal (issue 4): scripts / baseline under 2.
 
+plot_network.py (issue 13) is timed in the same rounds, as two more sides: the static
+diagram (`python plot_network.py`) and the animation (`python plot_network.py --animate
+PATH.gif`, 60 frames), both at --iterations. Goals: the diagram within 2× of one baseline
+process (a third of the baseline side), the animation within 12× of the diagram.
+
     python -m benchmarks.bench_plots            # from the project's root
     python -m benchmarks.bench_plots --repeat 10 --iterations 20000
 """
@@ -53,7 +58,10 @@ def main(argv=None) -> int:
                    for s in SCRIPTS]  # fmt: skip
         baseline = [[sys.executable, "-c", BASELINE.format(path=f"{outdir}/empty{i}.png")] for i in range(3)]
         train_only = [[sys.executable, "-c", TRAIN_ONLY.format(iterations=args.iterations)]] * 3
-        sides = {"scripts": scripts, "baseline": baseline, "train only": train_only}
+        network = [sys.executable, str(ROOT / "plot_network.py"), "--iterations", str(args.iterations)]
+        sides = {"scripts": scripts, "baseline": baseline, "train only": train_only,
+                 "network": [[*network, "--outdir", outdir]],
+                 "animation": [[*network, "--animate", f"{outdir}/training.gif"]]}  # fmt: skip
         times = {side: [] for side in sides}
         for _ in range(args.repeat):  # interleaved, so that a busy moment hits every side
             for side, commands in sides.items():
@@ -71,6 +79,11 @@ def main(argv=None) -> int:
         print(f"{total[side]:6.2f}  {note}")
     print(f"ratio scripts / baseline: {total['scripts'] / total['baseline']:.2f}  (goal: under 2); "
           f"train only / baseline: {total['train only'] / total['baseline']:.2f}")  # fmt: skip
+    print(f"{total['network']:6.2f}  plot_network.py (the static diagram)")
+    print(f"{total['animation']:6.2f}  plot_network.py --animate PATH.gif (60 frames)")
+    one_baseline = total["baseline"] / len(best["baseline"])
+    print(f"ratio diagram / one baseline process: {total['network'] / one_baseline:.2f}  (goal: at most 2); "
+          f"animation / diagram: {total['animation'] / total['network']:.2f}  (goal: at most 12)")  # fmt: skip
 
 
 if __name__ == "__main__":

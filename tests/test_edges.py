@@ -20,6 +20,7 @@ import mlp
 import plot_all_variables
 import plot_convergence
 import plot_key_differences
+import plot_network
 import sweep
 import trask_networks
 from backprop import batched, cli, files, layered, training
@@ -214,6 +215,7 @@ EMPTY_PATHS = [
     (plot_convergence.main, "plot_convergence.py", ["--outdir", ""]),
     (sweep.main, "sweep.py", ["init", "--csv", ""]),
     (sweep.main, "sweep.py", ["learning-rate", "--plot", ""]),
+    (plot_network.main, "plot_network.py", ["--animate", ""]),
 ]
 
 
@@ -304,6 +306,10 @@ BAD_INPUT = {
     "plot_key_differences.py": (plot_key_differences.main, [["--format", "bmp"], ["--inputs", "inf,1"]]),
     "plot_all_variables.py": (plot_all_variables.main, [["--learning-rate", "nan"],
                                                         ["--b2", "0.1,0.2", "--biases", "shared"]]),  # fmt: skip
+    "plot_network.py": (plot_network.main, [["--frames", "0"], ["--animate", "training.png"], ["--order", "diagonal"],
+                                            ["--weights", "0.1,0.2,0.3"], ["--fps", "0"], ["--frames", "2"],
+                                            ["--animate", "a.gif", "--backward-pass"],
+                                            ["--animate", "a.gif", "--show"]]),  # fmt: skip
     "mlp.py": (mlp.main, [["--layers", ",".join(["3"] + ["2"] * 100 + ["1"])], ["--epoch", "3"], ["--seed", "-1"]]),
     "sweep.py": (sweep.main, [
         [], ["diagonal"], ["learning-rate", "--from", "10", "--to", "1"], ["learning-rate", "--from", "0"],
