@@ -56,18 +56,10 @@ def network_count(text: str) -> int:
 
 def thresholds_list(text: str) -> tuple[float, ...]:
     """'1e-2,1e-3' -> (0.01, 0.001): error levels in (0, 1), largest first, no repeats."""
-    parts = [p.strip() for p in text.split(",")]
-    if not all(parts):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of thresholds")
-    values = []
-    for p in parts:
-        try:
-            value = float(p)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{p!r} is not a number") from None
+    values = cli.reals(text)
+    for value in values:
         if not 0 < value < 1:
-            raise argparse.ArgumentTypeError(f"threshold {p} is outside (0, 1)")
-        values.append(value)
+            raise argparse.ArgumentTypeError(f"threshold {value:g} is outside (0, 1)")
     names = [sweeps.threshold_name(v) for v in values]
     if len(set(names)) != len(names):
         raise argparse.ArgumentTypeError(f"{text!r} repeats a threshold")

@@ -82,6 +82,20 @@ def non_negative_real(text: str) -> float:
     return finite_real(text, zero_allowed=True)
 
 
+def reals(text: str) -> list[float]:
+    """'0.1,-0.2' -> [0.1, -0.2]: comma-separated numbers, decimal point only (− is read as -)."""
+    parts = [p.strip().replace("−", "-") for p in text.split(",")]
+    if not all(parts):
+        raise ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers")
+    values = []
+    for p in parts:
+        try:
+            values.append(float(p))
+        except ValueError:
+            raise ArgumentTypeError(f"{p!r} is not a number (decimal point, commas between numbers)") from None
+    return values
+
+
 def path(text: str) -> str:
     """A file or folder name: anything but the empty string (which names no file)."""
     if text == "":

@@ -136,19 +136,13 @@ def bias_text(b) -> str:
 
 def numbers_list(text: str, low: int, high: int, what: str) -> tuple:
     """'0.1,-0.2' -> (0.1, -0.2): low..high finite numbers, decimal point only."""
-    parts = [p.strip().replace("−", "-") for p in text.split(",")]
-    if not low <= len(parts) <= high:
+    values = cli.reals(text)
+    if not low <= len(values) <= high:
         count = str(low) if low == high else f"{low} or {high}"
-        raise argparse.ArgumentTypeError(f"needs {count} comma-separated numbers ({what}), got {len(parts)}: {text!r}")
-    values = []
-    for p in parts:
-        try:
-            value = float(p)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{p!r} is not a number (decimal point, commas between numbers)") from None
+        raise argparse.ArgumentTypeError(f"needs {count} comma-separated numbers ({what}), got {len(values)}: {text!r}")
+    for value in values:
         if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{p} is not a finite number")
-        values.append(value)
+            raise argparse.ArgumentTypeError(f"{value} is not a finite number")
     return tuple(values)
 
 

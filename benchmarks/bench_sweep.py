@@ -14,21 +14,12 @@ numbers drift, the ratios in one run are the measurement.
 """
 
 import platform
-import time
 
 import numpy as np
 
 from backprop import batched, cli, training
 from backprop.worked_example import B1_INIT, B2_INIT, INPUT, TARGET, W1_INIT, W2_INIT
-
-
-def best_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from benchmarks.bench_scripts import best
 
 
 def updates_for(k: int) -> int:
@@ -39,7 +30,7 @@ def updates_for(k: int) -> int:
 def batched_rate(k: int, workers: int, repeat: int) -> float:
     n = updates_for(k)
     eta = np.full(k, 0.5)
-    return k * n / best_time(lambda: batched.train_many(n, eta, workers=workers), repeat)
+    return k * n / best(lambda: batched.train_many(n, eta, workers=workers), repeat)
 
 
 def torch_rate(k: int, repeat: int):
@@ -100,7 +91,7 @@ def torch_rate(k: int, repeat: int):
             torch.le(s, 2e-4, out=torch.empty(k, dtype=torch.bool)).any()
 
     n = updates_for(k)
-    return k * n / best_time(lambda: run(n), repeat), torch.__version__, torch.get_num_threads()
+    return k * n / best(lambda: run(n), repeat), torch.__version__, torch.get_num_threads()
 
 
 def main(argv=None) -> int:
@@ -113,7 +104,7 @@ def main(argv=None) -> int:
     print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, NumPy {np.__version__}, "
           f"{batched.default_workers()} cores; best of {r}; network-updates per second")  # fmt: skip
 
-    train_time = best_time(lambda: training.train("parallel", 20_000, record_every=0), r) / 20_000
+    train_time = best(lambda: training.train("parallel", 20_000, record_every=0), r) / 20_000
     print(f"train() (one network, nothing recorded): {train_time * 1e9:,.0f} ns per update, "
           f"{1 / train_time:.3g} updates per second")  # fmt: skip
 
