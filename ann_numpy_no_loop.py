@@ -25,6 +25,7 @@ examples:
 import csv
 import io
 import json
+import math
 import sys
 
 from backprop import cli, exercise, hand_check, published, written_out
@@ -113,7 +114,10 @@ def main(argv=None) -> int:
     try:
         found = written_out.values(ex, arithmetic, args.iterations)
     except OverflowError:
-        return cli.fail(PROG, "a value overflowed: the network is too far from any finite number")
+        return cli.fail(PROG, "a value of the worked example overflowed: use smaller numbers")
+    overflowed = next((line.key for line in lines if not math.isfinite(found[line.key])), None)
+    if overflowed:
+        return cli.fail(PROG, f"{overflowed} overflowed (is not a finite number): use smaller numbers")
     if fmt == "json":
         print(json.dumps(document(ex, arithmetic, lines, found), indent=2, ensure_ascii=False))
         return 0
@@ -145,6 +149,8 @@ def check(path, ex, arithmetic, digits, as_json) -> int:
         report = hand_check.check_text(ex, arithmetic, text, path, digits)
     except hand_check.BadCheckFile as exc:
         return cli.fail(PROG, str(exc), 2)
+    except OverflowError:
+        return cli.fail(PROG, "a value of the worked example overflowed: use smaller numbers")
     if not report["values"]:
         return cli.fail(PROG, f"{path}: no name of the worked example, nothing was checked "
                         f"(names as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …)")  # fmt: skip

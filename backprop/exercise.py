@@ -200,13 +200,14 @@ def read_example(path: str) -> dict:
 
     Raises OSError when the file cannot be read, BadExample when it is not a valid exercise."""
     with open(path, encoding="utf-8") as f:
-        text = f.read()
+        try:
+            text = f.read()
+        except UnicodeDecodeError:
+            raise BadExample(f"{path}: not valid JSON: not UTF-8 text") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadExample(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    except ValueError as exc:  # a file that is not UTF-8 text
-        raise BadExample(f"{path}: not valid JSON: {exc}") from None
     if not isinstance(document, dict):
         raise BadExample(f"{path}: an exercise is one JSON object {{...}}, not {type(document).__name__}")
 

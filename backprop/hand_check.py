@@ -250,7 +250,7 @@ class Calculation:
             elif e.key in lines:
                 line = lines[e.key]
                 c.local, exact, loose = self.local(line, e, self.ours)
-                truncated = abs(e.value - math.trunc(ours / e.unit) * e.unit) <= RELATIVE * abs(ours) + 1e-9 * e.unit
+                truncated = is_truncated(e, ours)
                 if exact or (loose and not truncated):
                     wrong_before = any(status.get(k) in ("wrong", "follows") for k in line.operands)
                     c.status = "follows" if wrong_before else "rounding"
@@ -295,6 +295,14 @@ class Calculation:
         if agrees(e, values[e.key]):
             return True
         return e.key in lines and self.local(lines[e.key], e, values)[1]
+
+
+def is_truncated(e: Entry, ours: float) -> bool:
+    """Whether the student's value is ours cut off (not rounded) after their last digit."""
+    places = ours / e.unit
+    if not math.isfinite(places):
+        return False
+    return abs(e.value - math.trunc(places) * e.unit) <= RELATIVE * abs(ours) + 1e-9 * e.unit
 
 
 def agrees(e: Entry, value: float) -> bool:

@@ -146,6 +146,7 @@ def test_an_unreadable_hand_calculation_is_status_1(tmp_path, capsys):
 
 @pytest.mark.parametrize(("content", "status", "says"), [
     ("{not json", 2, "ex.json:1: not valid JSON"),
+    (b"\xff\xfe{}", 2, "ex.json: not valid JSON: not UTF-8 text"),
     ('{"weights": [1, 2]}', 2, "ex.json:1: weights: needs 8 numbers, got 2"),
     ('{"inputs": [0.1, "x"]}', 2, "ex.json:1: inputs: 'x' is not a finite number"),
     ('{"learning_rate": -1}', 2, "ex.json:1: learning_rate:"),
@@ -156,7 +157,9 @@ def test_an_unreadable_hand_calculation_is_status_1(tmp_path, capsys):
 ])  # fmt: skip
 def test_a_bad_example_file_is_one_line(tmp_path, capsys, content, status, says):
     path = tmp_path / "ex.json"
-    if content is not None:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
         path.write_text(content, encoding="utf-8")
     result = call(ann_numpy_no_loop.main, "--example", path, "--iterations", "1", capsys=capsys)
     if status == 0:

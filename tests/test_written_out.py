@@ -138,3 +138,15 @@ def test_digits_sets_the_rounding(capsys):
                                   ["--check", "x.txt", "--format", "latex"]])  # fmt: skip
 def test_bad_usage_is_one_line_and_status_2(args, capsys):
     assert_one_line_error(call(ann_numpy_no_loop.main, *args, capsys=capsys), "ann_numpy_no_loop.py", 2)
+
+
+@pytest.mark.parametrize("args", [
+    ["--targets", "1e300,-1e300", "--learning-rate", "1e308"],
+    ["--inputs", "1e308,-1e308", "--weights=1e308,1,1,1,1,1,1,1"],
+    ["--targets", "1e300,-1e300", "--check", "examples/hand_calculation.txt"],
+])  # fmt: skip
+def test_a_value_that_overflows_is_one_line_and_status_1(args, root, monkeypatch, capsys):
+    monkeypatch.chdir(root)
+    result = call(ann_numpy_no_loop.main, *args, capsys=capsys)
+    assert_one_line_error(result, "ann_numpy_no_loop.py", 1)
+    assert "overflowed" in result[2] and result[1] == ""
