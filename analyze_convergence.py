@@ -140,7 +140,10 @@ def main(argv=None) -> int:
     block = files.Block.from_args(PROG, args, BLOCK)
     if isinstance(block, int):
         return block
-    a = analyse(args.iterations, args.counts, ex)
+    try:
+        a = analyse(args.iterations, args.counts, ex)
+    except training.TrainingDiverged as exc:
+        return cli.fail(PROG, str(exc))
     a["_exercise"] = ex
     if args.csv:
         try:

@@ -125,7 +125,10 @@ def main(argv=None) -> int:
     if isinstance(block, int):
         return block
 
-    rows = build_rows(args.counts, ex)
+    try:
+        rows = build_rows(args.counts, ex)
+    except training.TrainingDiverged as exc:
+        return cli.fail(PROG, str(exc))
     text = {"markdown": markdown, "csv": csv_text, "json": json_text}[args.format](rows, ex)
     if block is not None:
         return block.finish(PROG, text)

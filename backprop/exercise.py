@@ -150,6 +150,14 @@ def pair(what: str):
     return lambda text: numbers_list(text, 2, 2, what)
 
 
+def targets(values) -> tuple:
+    """The targets, each in [0, 1]: what a sigmoid output can come near (its E stays at most 1)."""
+    for t in values:
+        if not 0 <= t <= 1:
+            raise argparse.ArgumentTypeError(f"target {t:g} is outside [0, 1], the range of a sigmoid output")
+    return tuple(values)
+
+
 def one_or_two(what: str):
     return lambda text: numbers_list(text, 1, 2, what)
 
@@ -160,7 +168,8 @@ def add_arguments(parser: argparse.ArgumentParser, *, settings: bool = True) -> 
     settings: also --learning-rate, --biases and --loss (a script that trains with them)."""
     group = parser.add_argument_group("your network (default: the post's)")
     group.add_argument("--inputs", type=pair("i1,i2"), metavar="I1,I2", help="the inputs (default 0.05,0.10)")
-    group.add_argument("--targets", type=pair("t1,t2"), metavar="T1,T2", help="the targets (default 0.01,0.99)")
+    group.add_argument("--targets", type=lambda text: targets(numbers_list(text, 2, 2, "t1,t2")), metavar="T1,T2",
+                       help="the targets, each in [0, 1] (default 0.01,0.99)")  # fmt: skip
     group.add_argument(
         "--weights", type=lambda text: numbers_list(text, 8, 8, "w1..w8"), metavar="W1,...,W8",
         help=f"the eight initial weights, numbered as in the post's forward pass: {WEIGHTS_HELP} "
@@ -241,7 +250,8 @@ def example_value(key: str, value):
             raise ValueError(f"an object of weights needs exactly the keys {', '.join(WEIGHT_NAMES)}")
         value = [value[name] for name in WEIGHT_NAMES]
     count = {"inputs": (2, 2), "targets": (2, 2), "weights": (8, 8), "b1": (1, 2), "b2": (1, 2)}[key]
-    return finite_numbers(value if isinstance(value, list) else [value], *count)
+    values = finite_numbers(value if isinstance(value, list) else [value], *count)
+    return targets(values) if key == "targets" else values
 
 
 def finite_numbers(values: list, low: int, high: int) -> tuple:

@@ -69,3 +69,21 @@ def test_figure_titles_name_your_network():
         assert "w1..w8 = 0.9, -0.4, 0.1, 0.65, -0.3, 0.8, 0.55, -0.75; b1 = 0.1, 0.25; b2 = -0.2" in title
     post = plot_convergence.draw(*plotting.train_both(20))
     assert all("your network" not in fig.get_suptitle() for fig in post.values())
+
+
+@pytest.mark.parametrize("main", [convergence_test.main, analyze_convergence.main, ann_numpy.main])
+def test_a_network_that_diverges_is_one_line_and_status_1(main, capsys):
+    result = call(main, "--learning-rate", "1e300", "--weights=1e300,1,1,1,1,1,1,1", capsys=capsys)
+    assert_one_line_error(result, main.__module__ + ".py", 1)
+    assert "training diverged at iteration 1" in result[2]
+
+
+def test_targets_lie_in_the_range_of_a_sigmoid(tmp_path, capsys):
+    result = call(ann_numpy.main, "--targets", "1.5,0.5", capsys=capsys)
+    assert_one_line_error(result, "ann_numpy.py", 2)
+    assert "target 1.5 is outside [0, 1]" in result[2]
+    example = tmp_path / "ex.json"
+    example.write_text('{"targets": [0.5, -1]}', encoding="utf-8")
+    result = call(ann_numpy.main, "--example", example, capsys=capsys)
+    assert_one_line_error(result, "ann_numpy.py", 2)
+    assert "target -1 is outside [0, 1]" in result[2]
