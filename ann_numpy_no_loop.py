@@ -111,13 +111,9 @@ def main(argv=None) -> int:
         return check(args.check, ex, arithmetic, args.digits, fmt == "json")
 
     lines = written_out.lines(ex, arithmetic, args.iterations)
-    try:
-        found = written_out.values(ex, arithmetic, args.iterations)
-    except OverflowError:
-        return cli.fail(PROG, "a value of the worked example overflowed: use smaller numbers")
-    overflowed = next((line.key for line in lines if not math.isfinite(found[line.key])), None)
-    if overflowed:
-        return cli.fail(PROG, f"{overflowed} overflowed (is not a finite number): use smaller numbers")
+    found, overflow = computed(ex, arithmetic, args.iterations)
+    if overflow:
+        return cli.fail(PROG, overflow)
     if fmt == "json":
         print(json.dumps(document(ex, arithmetic, lines, found), indent=2, ensure_ascii=False))
         return 0
@@ -138,6 +134,18 @@ def main(argv=None) -> int:
     return 0
 
 
+def computed(ex, arithmetic, updates):
+    """(every value, None), or (None, the line to print) when a value overflows."""
+    try:
+        found = written_out.values(ex, arithmetic, updates)
+    except OverflowError:
+        return None, "a value of the worked example overflowed: use smaller numbers"
+    overflowed = next((k for k, v in found.items() if not math.isfinite(v)), None)
+    if overflowed:
+        return None, f"{overflowed} overflowed (is not a finite number): use smaller numbers"
+    return found, None
+
+
 def check(path, ex, arithmetic, digits, as_json) -> int:
     """--check FILE: the report, exit 0 when every value is right or carried rounding, 1 otherwise."""
     try:
@@ -149,8 +157,9 @@ def check(path, ex, arithmetic, digits, as_json) -> int:
         report = hand_check.check_text(ex, arithmetic, text, path, digits)
     except hand_check.BadCheckFile as exc:
         return cli.fail(PROG, str(exc), 2)
-    except OverflowError:
-        return cli.fail(PROG, "a value of the worked example overflowed: use smaller numbers")
+    overflow = computed(ex, arithmetic, report["updates"])[1]
+    if overflow:
+        return cli.fail(PROG, overflow)
     if not report["values"]:
         return cli.fail(PROG, f"{path}: no name of the worked example, nothing was checked "
                         f"(names as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …)")  # fmt: skip

@@ -141,9 +141,9 @@ def test_bad_usage_is_one_line_and_status_2(args, capsys):
 
 
 @pytest.mark.parametrize("args", [
-    ["--targets", "1e300,-1e300", "--learning-rate", "1e308"],
     ["--inputs", "1e308,-1e308", "--weights=1e308,1,1,1,1,1,1,1"],
-    ["--targets", "1e300,-1e300", "--check", "examples/hand_calculation.txt"],
+    ["--inputs", "1e308,1e308", "--weights=1e308,-1e308,1e308,1e308,-1e308,1e308,1e308,1e308"],
+    ["--inputs", "1e308,-1e308", "--weights=1e308,1,1,1,1,1,1,1", "--check", "examples/hand_calculation.txt"],
 ])  # fmt: skip
 def test_a_value_that_overflows_is_one_line_and_status_1(args, root, monkeypatch, capsys):
     monkeypatch.chdir(root)
