@@ -34,11 +34,10 @@ BLOCK = "blog-reconciliation"
 
 def text_report(a) -> str:
     s, ex = a["settings"], a["_exercise"]
-    biases = "biases fixed" if s["biases"] == "fixed" else training.BIAS_WORDS[s["biases"]]
     out = [
         "Sequential against parallel updates on Mazur's 2-2-2 network",
         *([] if ex.is_posts_network() else [ex.describe()]),
-        f"learning rate {s['learning_rate']}, {biases}, {LOSSES[s['loss']]}, trained to "
+        f"learning rate {s['learning_rate']}, {training.bias_phrase(s['biases'])}, {LOSSES[s['loss']]}, trained to "
         f"{s['iterations']:,} updates; {s['counting']}.",
         "",
         "1. At each checkpoint",

@@ -25,7 +25,6 @@ examples:
 import csv
 import io
 import json
-import math
 import sys
 
 from backprop import cli, exercise, hand_check, published, written_out
@@ -111,9 +110,10 @@ def main(argv=None) -> int:
         return check(args.check, ex, arithmetic, args.digits, fmt == "json")
 
     lines = written_out.lines(ex, arithmetic, args.iterations)
-    found, overflow = computed(ex, arithmetic, args.iterations)
-    if overflow:
-        return cli.fail(PROG, overflow)
+    try:
+        found = written_out.finite_values(ex, arithmetic, lines)
+    except written_out.NotFinite as exc:
+        return cli.fail(PROG, f"{exc}: use smaller numbers")
     if fmt == "json":
         print(json.dumps(document(ex, arithmetic, lines, found), indent=2, ensure_ascii=False))
         return 0
@@ -123,8 +123,7 @@ def main(argv=None) -> int:
     head = [] if ex.is_posts_network() else [ex.describe()]
     head += [f"Mazur's worked example, {written_out.settings_line(ex, arithmetic)}", COUNTING + "."]
     if fmt == "text":
-        beside = (lambda key, value: compare(key, value)) if ex.is_post() else None
-        body = written_out.text(ex, arithmetic, lines, found, args.digits, beside)
+        body = written_out.text(ex, arithmetic, lines, found, args.digits, compare if ex.is_post() else None)
     elif fmt == "markdown":
         body = written_out.markdown(lines, found, args.digits)
     else:
@@ -132,18 +131,6 @@ def main(argv=None) -> int:
         body = written_out.latex(lines, found, args.digits)
     print("\n".join(head + body))
     return 0
-
-
-def computed(ex, arithmetic, updates):
-    """(every value, None), or (None, the line to print) when a value overflows."""
-    try:
-        found = written_out.values(ex, arithmetic, updates)
-    except OverflowError:
-        return None, "a value of the worked example overflowed: use smaller numbers"
-    overflowed = next((k for k, v in found.items() if not math.isfinite(v)), None)
-    if overflowed:
-        return None, f"{overflowed} overflowed (is not a finite number): use smaller numbers"
-    return found, None
 
 
 def check(path, ex, arithmetic, digits, as_json) -> int:
@@ -157,9 +144,8 @@ def check(path, ex, arithmetic, digits, as_json) -> int:
         report = hand_check.check_text(ex, arithmetic, text, path, digits)
     except hand_check.BadCheckFile as exc:
         return cli.fail(PROG, str(exc), 2)
-    overflow = computed(ex, arithmetic, report["updates"])[1]
-    if overflow:
-        return cli.fail(PROG, overflow)
+    except written_out.NotFinite as exc:
+        return cli.fail(PROG, f"{exc}: use smaller numbers")
     if not report["values"]:
         return cli.fail(PROG, f"{path}: no name of the worked example, nothing was checked "
                         f"(names as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …)")  # fmt: skip

@@ -57,11 +57,10 @@ def vector(v, decimals: int) -> str:
 
 def markdown(rows, ex: exercise.Exercise = exercise.POST) -> str:
     target = "`[" + ", ".join(f"{t:g}" for t in ex.targets) + "]`"
-    biases = "biases fixed" if ex.biases == "fixed" else training.BIAS_WORDS[ex.biases]
     lines = [
         *([] if ex.is_posts_network() else [ex.describe() + ".", ""]),
         "Every value is taken after N weight updates (iteration 0 = the initial weights); "
-        f"learning rate {ex.learning_rate:g}, {biases}, {LOSSES[ex.loss]}.",
+        f"learning rate {ex.learning_rate:g}, {training.bias_phrase(ex.biases)}, {LOSSES[ex.loss]}.",
         "",
         "| Updates N | Sequential prediction | Parallel prediction | Target |",
         "|---:|---|---|---|",

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy import add, exp, greater, less_equal, multiply, negative, reciprocal, subtract
 
+from backprop import training
 from backprop.worked_example import (
     ALL_ORDERS,
     B1_INIT,
@@ -112,10 +113,7 @@ class Checkpoints:
 
     def row(self, n: int) -> int:
         """The row of iteration n; KeyError when it was not kept."""
-        r = int(np.searchsorted(self.iteration, n))
-        if r == len(self.iteration) or self.iteration[r] != n:
-            raise KeyError(f"iteration {n} was not kept")
-        return r
+        return training.row_of(self.iteration, n)
 
 
 def default_workers() -> int:
@@ -178,9 +176,9 @@ def bias_columns(b, k: int, name: str, biases: np.ndarray) -> np.ndarray:
     elif a.ndim == 0:
         a = np.full(2, float(a))
     columns = as_columns(a, k, (2,), name)
-    one_bias = biases != BIAS_POLICIES.index("per-neuron")
-    if (one_bias & (columns[0] != columns[1])).any():
-        raise ValueError(f"{name} must be one number for the networks whose biases are fixed or shared")
+    shared = biases == BIAS_POLICIES.index("shared")  # fixed biases may differ per neuron, as in train()
+    if (shared & (columns[0] != columns[1])).any():
+        raise ValueError(f"{name} must be one number for the networks whose biases are shared")
     return columns
 
 

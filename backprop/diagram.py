@@ -32,7 +32,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from backprop import exercise, plotting
 from backprop.training import Trajectory
-from backprop.worked_example import WEIGHT_NAMES, Step, loss_scale
+from backprop.worked_example import WEIGHT_NAMES, Step, output_errors
 
 POSITIVE = "#2166AC"  # Paul Tol's BuRd, blue end: w >= 0
 NEGATIVE = "#B2182B"  # its red end: w < 0
@@ -96,7 +96,7 @@ class State:
 
     @property
     def E_o(self) -> np.ndarray:  # the post's E_o1, E_o2
-        return 0.5 * loss_scale(self.loss, len(self.target)) * (self.target - self.out_o) ** 2
+        return output_errors(self.out_o, self.target, self.loss)
 
 
 def state(t: Trajectory, n: int) -> State:

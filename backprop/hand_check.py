@@ -194,7 +194,7 @@ class Calculation:
     def __init__(self, ex: Exercise, arithmetic: Arithmetic, entries: list[Entry], updates: int, digits: int):
         self.ex, self.arithmetic, self.updates = ex, arithmetic, updates
         self.lines = written_out.lines(ex, arithmetic, updates)
-        self.ours = written_out.values(ex, arithmetic, updates)
+        self.ours = written_out.finite_values(ex, arithmetic, self.lines)  # NotFinite when one overflows
         self.givens = written_out.givens(ex, arithmetic)
         self.by_key = {e.key: e for e in entries}
         written = Counter(e.decimals for e in entries if e.key in self.ours and e.key not in self.givens)
@@ -271,9 +271,10 @@ class Calculation:
         for rank, (mistake, (sentence, variants)) in enumerate(candidates.items()):
             best = None
             for label, variant in variants:
-                lines = {line.key: line for line in written_out.lines(self.ex, variant, self.updates)}
+                written = written_out.lines(self.ex, variant, self.updates)
+                lines = {line.key: line for line in written}
                 try:
-                    values = written_out.values(self.ex, variant, self.updates)
+                    values = written_out.values(self.ex, variant, written=written)
                 except (OverflowError, ZeroDivisionError, ValueError):
                     continue
                 if not self.reproduces(first, values, lines):
@@ -326,7 +327,8 @@ MARKS = {"right": "✓", "rounding": "✓ carried rounding", "follows": "✗ fol
 
 
 def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digits: int) -> dict:
-    """The whole report on a hand calculation (the JSON document of --check); BadCheckFile for a bad file."""
+    """The whole report on a hand calculation (the JSON document of --check); BadCheckFile for a bad file,
+    written_out.NotFinite when a value of the example overflows."""
     updates = updates_named(text)
     entries = parse(text, path, known_names(ex, arithmetic, updates))
     calc = Calculation(ex, arithmetic, entries, updates, digits)
@@ -358,8 +360,8 @@ def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digit
 
 def value_document(c: Checked) -> dict:
     e = c.entry
-    return {"name": e.name, "key": e.key, "line": e.line, "yours": e.value, "written": e.text, "ours": c.ours,
-            "status": c.status, "note": c.note, "from_your_numbers": c.local}  # fmt: skip
+    return {"name": e.name, "key": e.key, "line": e.line, "yours": e.value, "written": e.text, "decimals": e.decimals,
+            "ours": c.ours, "status": c.status, "note": c.note, "from_your_numbers": c.local}  # fmt: skip
 
 
 def report_lines(report: dict) -> list[str]:
@@ -374,9 +376,8 @@ def report_lines(report: dict) -> list[str]:
            f"{'line':>5}  {'name':<{width}}{'yours':>18}  {'ours':>18}"]  # fmt: skip
     first = report["first_wrong"]
     for v in values:
-        decimals = max(0, len(v["written"].split(".")[1]) if "." in v["written"] and "e" not in v["written"].lower()
-                       else 0)  # fmt: skip
-        ours = f"{v['ours']:.{decimals}f}" if "e" not in v["written"].lower() else f"{v['ours']:.6e}"
+        decimals = v["decimals"]
+        ours = f"{v['ours']:.{decimals}f}"  # as you wrote yours
         mark = MARKS[v["status"]]
         if v["status"] == "rounding":
             mark += f" (your numbers give {v['from_your_numbers']:.{decimals + 2}f})"

@@ -87,10 +87,7 @@ class Trajectory:
 
     def row(self, n: int) -> int:
         """The row index of iteration n; KeyError when it was not recorded."""
-        r = int(np.searchsorted(self.iteration, n))
-        if r == len(self.iteration) or self.iteration[r] != n:
-            raise KeyError(f"iteration {n} was not recorded")
-        return r
+        return row_of(self.iteration, n)
 
     def first_at_or_below(self, level: float) -> int | None:
         """The first recorded iteration whose error is at or below level, or None."""
@@ -109,6 +106,14 @@ class Trajectory:
         return sum(roots.values())
 
 
+def row_of(iteration: np.ndarray, n: int) -> int:
+    """The index of n in the sorted recorded iterations; KeyError when it was not recorded."""
+    r = int(np.searchsorted(iteration, n))
+    if r == len(iteration) or iteration[r] != n:
+        raise KeyError(f"iteration {n} was not recorded")
+    return r
+
+
 def updates(n: int) -> str:
     """ "1 update", "1,000 updates"."""
     return f"{n:,} update" + ("" if n == 1 else "s")
@@ -119,6 +124,11 @@ BIAS_WORDS = {
     "shared": "biases trained, one per layer",
     "per-neuron": "biases trained, one per neuron",
 }
+
+
+def bias_phrase(biases: str) -> str:
+    """'biases fixed', or what BIAS_WORDS says of trained biases (the tables' and the analysis' wording)."""
+    return "biases fixed" if biases == "fixed" else BIAS_WORDS[biases]
 
 
 def describe_settings(method, iterations, learning_rate, biases, loss) -> str:

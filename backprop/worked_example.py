@@ -109,10 +109,15 @@ def forward(w1, w2, b1=B1_INIT, b2=B2_INIT, x=INPUT):
     return out_h, out_o
 
 
+def output_errors(outputs, target=TARGET, loss="half-sse"):
+    """The terms E_o = (c/2) (target_o − out_o)² of each output (the post's E_o1, E_o2), shape of outputs."""
+    d = np.asarray(target) - np.asarray(outputs)
+    return 0.5 * loss_scale(loss, d.shape[-1]) * (d * d)
+
+
 def errors(outputs, target=TARGET, loss="half-sse"):
     """E_total = (c/2) Σ_o (target_o − out_o)² for each row of outputs (shape (..., 2)) -> array."""
-    d = np.asarray(target) - np.asarray(outputs)
-    return 0.5 * loss_scale(loss, d.shape[-1]) * (d * d).sum(axis=-1)
+    return output_errors(outputs, target, loss).sum(axis=-1)
 
 
 def error(out_o, target=TARGET, loss="half-sse") -> float:

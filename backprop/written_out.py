@@ -271,11 +271,28 @@ def error_at(v, a: Arithmetic) -> float:
     return a.error_factor * loss_scale(a.loss) / 2 * ((t1 - out_o1) ** 2 + (t2 - out_o2) ** 2)
 
 
-def values(ex: Exercise, arithmetic: Arithmetic, updates: int = 2) -> dict:
-    """Every value of the written-out example (and the givens), by key, in the post's order."""
+def values(ex: Exercise, arithmetic: Arithmetic, updates: int = 2, written=None) -> dict:
+    """Every value of the written-out example (and the givens), by key, in the post's order.
+    written: the example's lines when the caller has them already (else they are made)."""
     found = givens(ex, arithmetic)
-    for line in lines(ex, arithmetic, updates):
+    for line in written or lines(ex, arithmetic, updates):
         found[line.key] = line(found)
+    return found
+
+
+class NotFinite(ArithmeticError):
+    """A value of the worked example overflowed; str() says which."""
+
+
+def finite_values(ex: Exercise, arithmetic: Arithmetic, written) -> dict:
+    """values(), or NotFinite when one of them is not a finite number."""
+    try:
+        found = values(ex, arithmetic, written=written)
+    except OverflowError:
+        raise NotFinite("a value of the worked example overflowed") from None
+    for k, v in found.items():
+        if not math.isfinite(v):
+            raise NotFinite(f"{k} overflowed (is not a finite number)")
     return found
 
 

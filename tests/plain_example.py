@@ -25,6 +25,21 @@ def bias_names(layer, b, biases):
     return [layer, layer]
 
 
+def bias_step(v, layer, names, b, deltas, step):
+    """A trained layer bias: its gradient (Σ delta for one bias, delta per neuron) and its new value,
+    written into v; returns the new bias per neuron."""
+    if names[0] == names[1]:
+        v[f"dE_total/d{layer}"] = deltas[0] + deltas[1]
+        new = [b[0] - step * v[f"dE_total/d{layer}"]] * 2
+    else:
+        for name, delta in zip(names, deltas, strict=True):
+            v[f"dE_total/d{name}"] = delta
+        new = [b[0] - step * deltas[0], b[1] - step * deltas[1]]
+    for name, value in zip(names, new, strict=True):
+        v[f"{name}+"] = value
+    return new
+
+
 def one_update(x, t, w, b1, b2, eta, order, biases, loss, mistake=None):
     """(values of one update by name, w after, b1 after, b2 after), made with `mistake` (or none)."""
     i1, i2 = x
@@ -64,19 +79,9 @@ def one_update(x, t, w, b1, b2, eta, order, biases, loss, mistake=None):
         trained = not trained
         biases = "shared" if trained else "fixed"
     names1, names2 = bias_names("b1", b1, biases), bias_names("b2", b2, biases)
-    new_b2 = list(b2)
-    if trained:
-        if names2[0] == names2[1]:
-            v["dE_total/db2"] = delta_o1 + delta_o2
-            new_b2 = [b2[0] - step * v["dE_total/db2"]] * 2
-        else:
-            v["dE_total/db2[o1]"], v["dE_total/db2[o2]"] = delta_o1, delta_o2
-            new_b2 = [b2[0] - step * delta_o1, b2[1] - step * delta_o2]
+    new_b2 = bias_step(v, "b2", names2, b2, (delta_o1, delta_o2), step) if trained else list(b2)
     for k in (5, 6, 7, 8):
         v[f"w{k}+"] = new[f"w{k}"]
-    if trained:
-        for name, value in zip(names2, new_b2, strict=True):
-            v[f"{name}+"] = value
 
     parallel = order == "parallel"
     if mistake in ("updated-output-weights", "original-output-weights"):
@@ -100,16 +105,7 @@ def one_update(x, t, w, b1, b2, eta, order, biases, loss, mistake=None):
     v["dE_total/dw4"] = delta_h2 * i2
     for k, wk in zip((1, 2, 3, 4), (w1, w2, w3, w4), strict=True):
         v[f"w{k}+"] = wk - step * v[f"dE_total/dw{k}"]
-    new_b1 = list(b1)
-    if trained:
-        if names1[0] == names1[1]:
-            v["dE_total/db1"] = delta_h1 + delta_h2
-            new_b1 = [b1[0] - step * v["dE_total/db1"]] * 2
-        else:
-            v["dE_total/db1[h1]"], v["dE_total/db1[h2]"] = delta_h1, delta_h2
-            new_b1 = [b1[0] - step * delta_h1, b1[1] - step * delta_h2]
-        for name, value in zip(names1, new_b1, strict=True):
-            v[f"{name}+"] = value
+    new_b1 = bias_step(v, "b1", names1, b1, (delta_h1, delta_h2), step) if trained else list(b1)
     w_after = tuple(v[f"w{k}+"] for k in range(1, 9))
     # The error after the update, at the student's new weights (in the student's numbering).
     a1, a2, a3, a4, a5, a6, a7, a8 = w_after

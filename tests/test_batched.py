@@ -72,6 +72,13 @@ def test_the_batched_engine_equals_train_network_by_network():
     assert (r.first_at_or_below[-1] == batched.NOT_REACHED).any() and (r.first_rise_at == batched.NOT_REACHED).any()
 
 
+def test_fixed_biases_may_differ_per_neuron_as_in_train():
+    b1, b2 = [0.3, -0.2], [0.6, 0.1]
+    r = batched.train_many(UPDATES, 0.5, biases="fixed", b1=b1, b2=b2, trace=[0], trace_every=1, workers=1)
+    t = training.train("parallel", UPDATES, 0.5, biases="fixed", b1=b1, b2=b2)
+    np.testing.assert_allclose(r.trace_error[0], t.error, rtol=0, atol=1e-12)
+
+
 def test_results_do_not_depend_on_the_number_of_workers(monkeypatch):
     monkeypatch.setattr(batched, "BLOCK", 16)  # several blocks per group
     n = random_networks(120, seed=3)

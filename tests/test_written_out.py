@@ -44,6 +44,7 @@ def test_every_value_equals_plain_python(seed):
         plain = plain_example.example(ex.inputs, ex.targets, ex.weights, ex.b1, ex.b2, ex.learning_rate, order,
                                       biases, loss)  # fmt: skip
         assert set(plain) <= set(ours)  # ours also holds the givens
+        assert set(plain) == {line.key for line in written_out.lines(ex, written_out.plain(ex, order), 2)}
         for name, value in plain.items():
             assert ours[name] == pytest.approx(value, rel=1e-12, abs=1e-15), (order, biases, loss, name)
 
@@ -92,10 +93,8 @@ def test_the_first_line_names_a_network_that_is_not_the_posts(capsys):
 
 def test_markdown_is_one_table_row_per_value(capsys):
     _, out, _ = call(ann_numpy_no_loop.main, "--format", "markdown", "--biases", "shared", capsys=capsys)
-    ex = exercise.Exercise(biases="shared")
-    lines = written_out.lines(ex, written_out.plain(ex), 2)
     rows = [line for line in out.splitlines() if line.startswith("| `")]
-    assert len(rows) == len(lines)
+    assert len(rows) == len(plain_example.example(**plain_example.POST, biases="shared"))  # every value, 2 updates
     assert all(len(re.findall(r"(?<!\\)\|", row)) == 4 for row in rows)  # name, formula, value: four bars
     assert rows[0] == "| `net_h1` | `w1*i1 + w2*i2 + b1*1` | 0.377500000 |"
 
@@ -106,7 +105,7 @@ def test_latex_is_one_balanced_align_block_with_a_line_per_value(capsys):
     assert body[0] == r"\begin{align*}" and body[-1] == r"\end{align*}"
     assert out.count(r"\begin{") == out.count(r"\end{") == 1
     values = body[1:-1]
-    assert len(values) == len(written_out.lines(exercise.POST, written_out.plain(exercise.POST), 1))
+    assert len(values) == len(plain_example.example(**plain_example.POST, updates=1))
     assert all(line.count("&=") == 1 for line in values)
     assert all(line.endswith(r" \\") for line in values[:-1]) and not values[-1].endswith(r"\\")
     for line in values:
