@@ -15,6 +15,7 @@ process (a third of the baseline side), the animation within 12× of the diagram
 
     python -m benchmarks.bench_plots            # from the project's root
     python -m benchmarks.bench_plots --repeat 10 --iterations 20000
+    python -m benchmarks.bench_plots --update docs/speed.md    # also into its block of docs/speed.md
 """
 
 import platform

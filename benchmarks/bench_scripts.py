@@ -5,6 +5,7 @@ method (measured in-process, full recording as train() defaults). Each command i
 run --repeat times; the best time counts.
 
     python -m benchmarks.bench_scripts          # from the project's root
+    python -m benchmarks.bench_scripts --update docs/speed.md    # also into its block of docs/speed.md
 """
 
 import platform

@@ -11,6 +11,7 @@ numbers drift, the ratios in one run are the measurement.
 
     python -m benchmarks.bench_sweep                  # from the project's root
     python -m benchmarks.bench_sweep --repeat 5 --quick
+    python -m benchmarks.bench_sweep --update docs/speed.md    # also into its block of docs/speed.md
 """
 
 import platform

@@ -7,6 +7,7 @@ the best of --repeat rounds counts.
 
     python -m benchmarks.bench_training                 # 100,000 iterations, from the project's root
     python -m benchmarks.bench_training --iterations 20000 --repeat 5
+    python -m benchmarks.bench_training --update docs/speed.md    # also into its block of docs/speed.md
 """
 
 import platform

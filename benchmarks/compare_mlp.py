@@ -16,6 +16,7 @@ not reached). Ratios are this engine ÷ the library, measured in this run.
 
     python -m benchmarks.compare_mlp                       # 3 seeds, Adam to 1e-4, SGD for 20 epochs
     python -m benchmarks.compare_mlp --seeds 0 --adam-epochs 100
+    python -m benchmarks.compare_mlp --update docs/speed.md    # also into its block of docs/speed.md
 """
 
 from __future__ import annotations
