@@ -14,7 +14,7 @@ examples:
   python analyze_convergence.py
   python analyze_convergence.py --json > analysis.json
   python analyze_convergence.py --csv trajectories.csv      # every recorded iteration, both methods
-  python analyze_convergence.py --update README.md          # the README's "Reading the blog's numbers"
+  python analyze_convergence.py --update docs/reconciliation.md   # the verdict in "Reading the blog's numbers"
 """
 
 import csv
@@ -86,7 +86,7 @@ def text_report(a) -> str:
 
 
 def readme_block(a) -> str:
-    """The README's "Reading the blog's numbers" block: the verdict, generated."""
+    """docs/reconciliation.md's "Reading the blog's numbers" block: the verdict, generated."""
     return "\n".join(a["verdict"]) + "\n"
 
 

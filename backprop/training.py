@@ -30,7 +30,7 @@ from backprop.worked_example import (
 )
 
 # The largest iteration count the command lines accept: 10^8 updates take about
-# a quarter of an hour without recording (see README, "Speed").
+# a quarter of an hour without recording (see docs/speed.md, bench_training).
 MAX_ITERATIONS = 100_000_000
 
 # What one recorded row costs (Trajectory.nbytes per row: 29 numbers of state and gradient,

@@ -93,7 +93,7 @@ def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
 
 
 def json_document(t, settings: str, ex: exercise.Exercise) -> dict:
-    """--json: the settings, the final state and the recorded errors (README lists the keys)."""
+    """--json: the settings, the final state and the recorded errors (docs/command-line.md lists the keys)."""
     return {
         "method": t.method,
         "settings": settings,

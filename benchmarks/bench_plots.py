@@ -15,6 +15,7 @@ process (a third of the baseline side), the animation within 12× of the diagram
 
     python -m benchmarks.bench_plots            # from the project's root
     python -m benchmarks.bench_plots --repeat 10 --iterations 20000
+    python -m benchmarks.bench_plots --update docs/speed.md    # also into its block of docs/speed.md
 """
 
 import platform
@@ -28,6 +29,7 @@ import matplotlib
 import numpy as np
 
 from backprop import cli
+from benchmarks import record
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ("plot_convergence.py", "plot_key_differences.py", "plot_all_variables.py")
@@ -47,7 +49,13 @@ def main(argv=None) -> int:
                         help="rounds; the best total counts (default 5)")
     parser.add_argument("--iterations", type=cli.positive_count, default=10_000,
                         help="updates per method (default 10,000)")
+    record.add_update(parser, "bench_plots")
     args = parser.parse_args(argv)
+    return record.run("bench_plots", args, argv, lambda: measure(args))
+
+
+def measure(args) -> int:
+    """The measurement and its report, on stdout."""
     print(
         f"{platform.machine()}, {platform.system()}, Python {platform.python_version()}, "
         f"NumPy {np.__version__}, matplotlib {matplotlib.__version__}"

@@ -5,6 +5,7 @@ method (measured in-process, full recording as train() defaults). Each command i
 run --repeat times; the best time counts.
 
     python -m benchmarks.bench_scripts          # from the project's root
+    python -m benchmarks.bench_scripts --update docs/speed.md    # also into its block of docs/speed.md
 """
 
 import platform
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 from backprop import cli, training
+from benchmarks import record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +37,13 @@ def main(argv=None) -> int:
     parser = cli.ArgumentParser("bench_scripts", __doc__)
     parser.add_argument("--repeat", type=lambda s: cli.whole_number(s, 1, 100), default=3,
                         help="runs per measurement; the best counts (default 3)")
+    record.add_update(parser, "bench_scripts")
     args = parser.parse_args(argv)
+    return record.run("bench_scripts", args, argv, lambda: measure(args))
+
+
+def measure(args) -> int:
+    """The measurement and its report, on stdout."""
     import_numpy = best(command("-c", "import numpy"), args.repeat)
     runs = best(lambda: (training.train("sequential", 10000), training.train("parallel", 10000)), args.repeat)
     budget = import_numpy + runs

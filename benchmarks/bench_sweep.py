@@ -11,6 +11,7 @@ numbers drift, the ratios in one run are the measurement.
 
     python -m benchmarks.bench_sweep                  # from the project's root
     python -m benchmarks.bench_sweep --repeat 5 --quick
+    python -m benchmarks.bench_sweep --update docs/speed.md    # also into its block of docs/speed.md
 """
 
 import platform
@@ -19,6 +20,7 @@ import numpy as np
 
 from backprop import batched, cli, training
 from backprop.worked_example import B1_INIT, B2_INIT, INPUT, TARGET, W1_INIT, W2_INIT
+from benchmarks import record
 from benchmarks.bench_scripts import best
 
 
@@ -99,7 +101,13 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=lambda s: cli.whole_number(s, 1, 100), default=3,
                         help="runs per measurement; the best counts (default 3)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="K up to 10^5 in the table of K (not 10^6)")
+    record.add_update(parser, "bench_sweep")
     args = parser.parse_args(argv)
+    return record.run("bench_sweep", args, argv, lambda: measure(args))
+
+
+def measure(args) -> int:
+    """The measurement and its report, on stdout."""
     r = args.repeat
     print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, NumPy {np.__version__}, "
           f"{batched.default_workers()} cores; best of {r}; network-updates per second")  # fmt: skip

@@ -7,6 +7,7 @@ the best of --repeat rounds counts.
 
     python -m benchmarks.bench_training                 # 100,000 iterations, from the project's root
     python -m benchmarks.bench_training --iterations 20000 --repeat 5
+    python -m benchmarks.bench_training --update docs/speed.md    # also into its block of docs/speed.md
 """
 
 import platform
@@ -16,6 +17,7 @@ import numpy as np
 
 from backprop import cli, training
 from backprop.worked_example import B1_INIT, B2_INIT, INPUT, TARGET, W1_INIT, W2_INIT
+from benchmarks import record
 
 
 def reference_loop(iterations, sequential, lr=0.5):
@@ -43,7 +45,13 @@ def main(argv=None) -> int:
                         help="iterations per run (default 100,000)")
     parser.add_argument("--repeat", type=lambda s: cli.whole_number(s, 1, 100), default=5,
                         help="rounds; the best time of each counts (default 5)")
+    record.add_update(parser, "bench_training")
     args = parser.parse_args(argv)
+    return record.run("bench_training", args, argv, lambda: measure(args))
+
+
+def measure(args) -> int:
+    """The measurement and its report, on stdout."""
     n = args.iterations
     print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, NumPy {np.__version__}")
     print(f"{n:,} iterations, best of {args.repeat} interleaved rounds; µs per iteration; "

@@ -16,6 +16,7 @@ not reached). Ratios are this engine ÷ the library, measured in this run.
 
     python -m benchmarks.compare_mlp                       # 3 seeds, Adam to 1e-4, SGD for 20 epochs
     python -m benchmarks.compare_mlp --seeds 0 --adam-epochs 100
+    python -m benchmarks.compare_mlp --update docs/speed.md    # also into its block of docs/speed.md
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import warnings
 import numpy as np
 
 from backprop import cli, datasets, layered, optimizers
+from benchmarks import record
 
 SIZES, BATCH, THRESHOLDS = [3, 32, 16, 1], 32, (1e-3, 1e-4)
 LEARNING_RATES = {"sgd": 0.05, "adam": 0.001}
@@ -169,7 +171,13 @@ def main(argv=None) -> int:
                         help="epoch limit of the Adam runs (default 600)")
     parser.add_argument("--sgd-epochs", type=lambda s: cli.whole_number(s, 1, 100_000), default=20,
                         help="epochs of the SGD runs (default 20)")
+    record.add_update(parser, "compare_mlp")
     args = parser.parse_args(argv)
+    return record.run("compare_mlp", args, argv, lambda: measure(args))
+
+
+def measure(args) -> int:
+    """The measurement and its report, on stdout."""
     seeds = args.seeds
     try:
         import sklearn

@@ -60,7 +60,7 @@ def test_reconciliation_values_are_the_trajectories(full):
 
 
 def test_the_verdict_in_readme_is_current(full, root):
-    readme = (root / "README.md").read_text(encoding="utf-8")
+    readme = (root / "docs" / "reconciliation.md").read_text(encoding="utf-8")
     assert files.replace_block(readme, analyze_convergence.BLOCK, analyze_convergence.readme_block(full)) == readme
 
 

@@ -191,7 +191,7 @@ def test_nothing_is_written_on_bad_input(tmp_path, capsys):
 
 def test_readme_check_example_is_what_the_command_prints(root, monkeypatch, capsys):
     monkeypatch.chdir(root)
-    readme = (root / "README.md").read_text(encoding="utf-8")
+    readme = (root / "docs" / "checking.md").read_text(encoding="utf-8")
     command = "python ann_numpy_no_loop.py --example examples/exercise.json --check examples/hand_calculation.txt"
     assert f"```bash\n{command}\n```" in readme
     block = readme.split("<!-- check-numbers:start -->")[1].split("<!-- check-numbers:end -->")[0]

@@ -138,8 +138,8 @@ def test_learning_rate_summary_is_what_its_rows_say(capsys):
 
 
 def test_readme_block_is_generated_and_checked(root, tmp_path, capsys):
-    readme = tmp_path / "README.md"
-    text = (root / "README.md").read_text(encoding="utf-8")
+    readme = tmp_path / "update-orders.md"
+    text = (root / "docs" / "update-orders.md").read_text(encoding="utf-8")
     readme.write_text(files.replace_block(text, sweep.BLOCK, "stale"), encoding="utf-8")
     small = ["--iterations", "60", "--num", "6", "--networks", "12", "--workers", "1"]
     status, _, err = call(sweep.main, "--update", readme, *small, capsys=capsys)
@@ -149,7 +149,8 @@ def test_readme_block_is_generated_and_checked(root, tmp_path, capsys):
         return t[: t.index("<!-- update-order-sweeps:start")] + t[t.index("<!-- update-order-sweeps:end") :]
 
     assert "stale" not in new and outside(new) == outside(text)
-    assert "--iterations 60 --num 6 --networks 12" in new and "95 % Wilson intervals" in new
+    assert "`python sweep.py --update docs/update-orders.md --iterations 60 --num 6 --networks 12`" in new
+    assert "95 % Wilson intervals" in new
     assert call(sweep.main, "--check", readme, *small, capsys=capsys)[0] == 0
     result = call(sweep.main, "--check", readme, "--iterations", "61", "--num", "6", "--networks", "12",
                   capsys=capsys)  # fmt: skip

@@ -44,7 +44,7 @@ def test_final_gradient_is_the_next_update(order):
 def test_readme_states_the_memory_per_row(root):
     short, longer = training.train("sequential", 9), training.train("sequential", 19)
     per_row = (longer.nbytes - short.nbytes) // 10
-    readme = (root / "README.md").read_text(encoding="utf-8")
+    readme = (root / "docs" / "library.md").read_text(encoding="utf-8")
     assert f"{per_row} bytes per recorded row" in readme
     gb = per_row * (10**7 + 1) / 1e9
     assert re.search(rf"\b{gb:.1f} GB\b", readme), gb

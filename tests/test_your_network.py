@@ -44,13 +44,13 @@ def test_the_tables_name_your_network_and_its_targets(capsys):
     assert "| 2 | `[" in out and "`[0.2, 0.7]`" in out
 
 
-@pytest.mark.parametrize(("main", "readme"),
-                         [(convergence_test.main, "--update"), (analyze_convergence.main, "--check")])
-def test_readme_blocks_refuse_another_network(main, readme, root, capsys):
-    before = (root / "README.md").read_bytes()
-    result = call(main, readme, root / "README.md", "--targets", "0.1,0.9", capsys=capsys)
+@pytest.mark.parametrize(("main", "readme", "page"), [(convergence_test.main, "--update", "README.md"),
+                                                     (analyze_convergence.main, "--check", "docs/reconciliation.md")])
+def test_readme_blocks_refuse_another_network(main, readme, page, root, capsys):
+    before = (root / page).read_bytes()
+    result = call(main, readme, root / page, "--targets", "0.1,0.9", capsys=capsys)
     assert_one_line_error(result, main.__module__ + ".py", 2)
-    assert "post's network" in result[2] and (root / "README.md").read_bytes() == before
+    assert "post's network" in result[2] and (root / page).read_bytes() == before
 
 
 def test_the_analysis_of_your_network_leaves_out_the_reconciliation(capsys):
