@@ -390,14 +390,17 @@ class Calculation:
             del d["_rank"]
         return ranked
 
-    def run(self, variant: Arithmetic, entries: list[Entry]):
-        """(the variant's values, the keys of the entries it reproduces), or None when it overflows."""
+    def run(self, variant: Arithmetic, entries: list[Entry], first: Entry | None = None):
+        """(the variant's values, the keys of the entries it reproduces), or None when it overflows
+        (or, given first, when it does not reproduce first)."""
         written = with_bias_names(self.ex, variant, written_out.lines(self.ex, variant, self.updates))
         try:
             values = written_out.values(self.ex, variant, written=written)
         except (OverflowError, ZeroDivisionError, ValueError):
             return None
         lines = {line.key: line for line in written}
+        if first is not None and not self.reproduces(first, values, lines):
+            return None
         return values, frozenset(e.key for e in entries if self.reproduces(e, values, lines))
 
     def diagnosis(self, mistake, label, sentence, value, reproduced, entries, later, correct, rank) -> dict:
@@ -425,8 +428,8 @@ class Calculation:
                 knobs_one, knobs_two = turned(one[4]), turned(two[4])
                 if set(knobs_one) & set(knobs_two):
                     continue
-                run = self.run(dataclasses.replace(base, **knobs_one, **knobs_two), entries)
-                if not run or first.key not in run[1]:
+                run = self.run(dataclasses.replace(base, **knobs_one, **knobs_two), entries, first)
+                if not run:
                     continue
                 key = (len(run[1]), -one[0], -two[0])
                 if best_key is None or key > best_key:
@@ -435,7 +438,8 @@ class Calculation:
                 reproduced = one[6] | {first.key}
                 key = (len(reproduced), 1, -one[0])
                 if best_key is None or key > best_key:
-                    best_key, best = key, (((TYPO[0], "", TYPO[1]), one[1:4]), self.ours[first.key], reproduced)
+                    written = f"you wrote {first.text}, ours is {self.ours[first.key]:.{first.decimals}f} ({slip})"
+                    best_key, best = key, (((TYPO[0], "", written), one[1:4]), self.ours[first.key], reproduced)
         if best is None:
             return None
         parts, value, reproduced = best  # parts: two (mistake, variant label, sentence)
@@ -567,8 +571,9 @@ def report_lines(report: dict) -> list[str]:
             best = report["diagnosis"][0]
             if best["remaining"]:
                 which = "another" if best.get("mistakes") else "a second"
+                verb = "remains" if len(best["remaining"]) == 1 else "remain"
                 out.append(f"  {best['mistake']} explains {best['later_reproduced']} of your {best['later']} later "
-                           f"values; {name_ranges(best['remaining'])} remain: look for {which} mistake")  # fmt: skip
+                           f"values; {name_ranges(best['remaining'])} {verb}: look for {which} mistake")  # fmt: skip
         else:
             out.append(f"Diagnosis: none of the common mistakes reproduces it; the formula is {first['name']} = "
                        f"{first['formula']}, and ours is {first['ours']:.12g}")  # fmt: skip
