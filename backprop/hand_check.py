@@ -202,8 +202,8 @@ PAIRS_LEFT_OUT = ("rounding",)  # carried rounding is not a mistake: never one o
 def typo(e: Entry, ours: float) -> str | None:
     """'two digits exchanged' or 'one digit wrong' when the student's digits are ours (at their precision)
     with one such slip, else None."""
-    if not re.fullmatch(r"[+-]?\d*\.?\d*", e.text) or not 0 <= e.decimals <= 17:
-        return None
+    if not re.fullmatch(r"[+-]?\d*\.?\d*", e.text) or not 0 <= e.decimals <= 17 or is_truncated(e, ours):
+        return None  # a value cut off, not rounded, is said so in its row
     yours = re.sub(r"^(-?)\.", r"\g<1>0.", e.text.lstrip("+"))  # .5932 as 0.5932
     written = f"{ours:.{e.decimals}f}"
     if len(yours) != len(written) or yours == written:
