@@ -14,8 +14,12 @@ Each value is checked three ways:
    ours but follows from the student's numbers is "carried rounding" when every number it
    takes is right or itself carried rounding, and "follows from your numbers" when one is wrong.
 3. for the first wrong value in the worked example's order, a diagnosis: the whole example
-   recomputed under each common mistake alone (MISTAKES); every mistake that reproduces the
-   student's value is named, with how many of the student's later values it also reproduces.
+   recomputed under each common mistake (mistakes(): a knob of Arithmetic each, computed once),
+   and a typo (digits exchanged or one wrong) of that value alone. Those that reproduce it are
+   ranked by how many of all the student's values each reproduces, right ones included; one that
+   breaks a right value is left out when another explains more. When the best leaves later values
+   unexplained, every pair of mistakes is tried (two knobs at once), and the values still
+   unexplained are listed.
 """
 
 from __future__ import annotations
