@@ -454,6 +454,24 @@ class Calculation:
         d["mistakes"] = names
         return d
 
+    def other_bias_policy(self) -> list[dict]:
+        """When every checked value is right: the bias-policy mistakes whose arithmetic has the student's
+        unknown names (b1+ and dE_total/db1 in a bias-per-neuron exercise) and reproduces each of them."""
+        unknown = [e for e in self.entries if e.key not in self.ours]
+        found = []
+        candidates = mistakes(self.ex, self.arithmetic, self.decimals)
+        for rank, (mistake, (sentence, variants)) in enumerate(candidates.items()):
+            for label, variant in variants:
+                run = variant.biases != self.arithmetic.biases and self.run(variant, unknown)
+                if run and run[1] and all(e.key in run[1] for e in unknown if e.key in run[0]):
+                    names = [e.key for e in unknown if e.key in run[1]]
+                    found.append({"mistake": mistake, "variant": label, "sentence": sentence, "names": names,
+                                  "reproduced": len(names), "_rank": rank})  # fmt: skip
+        found.sort(key=lambda d: (-d["reproduced"], d["_rank"]))
+        for d in found:
+            del d["_rank"]
+        return found[:1]
+
     def reproduces(self, e: Entry, values: dict, lines: dict) -> bool:
         """Whether values give e: as ours do (to its written digits), or by e's formula from the student's
         own earlier numbers (the reference's, rounded, where the student wrote none)."""
@@ -528,6 +546,9 @@ def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digit
             "formula": written_out.formula_text(line) if line else "a given of the exercise",
         }
         report["diagnosis"] = calc.diagnose(first.entry)
+    elif report["unknown"]:
+        report["diagnosis"] = calc.other_bias_policy()
+        report["ok"] = report["ok"] and not report["diagnosis"]
     return report
 
 
@@ -581,6 +602,11 @@ def report_lines(report: dict) -> list[str]:
         else:
             out.append(f"Diagnosis: none of the common mistakes reproduces it; the formula is {first['name']} = "
                        f"{first['formula']}, and ours is {first['ours']:.12g}")  # fmt: skip
+    elif report["diagnosis"]:  # names of another bias policy, none of them ours
+        d = report["diagnosis"][0]
+        variant = f" [{d['variant']}]" if d["variant"] else ""
+        out.append(f"Diagnosis: {name_ranges(d['names'])} are not this exercise's names; {d['mistake']}{variant} "
+                   f"reproduces them: {d['sentence']}")  # fmt: skip
     parts = [f"{counts[s]} {label}" for s, label in (("right", "right"), ("rounding", "carried rounding"),
                                                       ("follows", "following from a wrong value"),
                                                       ("wrong", "wrong")) if counts[s]]  # fmt: skip

@@ -98,6 +98,17 @@ def test_a_bias_policy_mixed_up_is_diagnosed(tmp_path, capsys, exercise, knob, m
     assert status == 1 and report["diagnosis"][0]["mistake"] == mistake, report["diagnosis"]
 
 
+def test_shared_bias_values_in_a_per_neuron_exercise_are_diagnosed(tmp_path, capsys):
+    """Every value we check is right, but b1+ and dE_total/db1 are one bias a layer's: bias-shared, exit 1."""
+    v = plain_example.example(**plain_example.POST, biases="per-neuron", updates=1, mistake="bias-shared")
+    text = "".join(f"{name} {v[name]:.9f}\n" for name in ("net_h1", "w5+", "dE_total/db1", "b1+"))
+    path = tmp_path / "hand.txt"
+    path.write_text(text, encoding="utf-8")
+    status, out, _ = call(ann_numpy_no_loop.main, "--check", path, "--biases", "per-neuron", capsys=capsys)
+    assert status == 1
+    assert "Diagnosis: dE_total/db1, b1+ are not this exercise's names; bias-shared reproduces them" in out, out
+
+
 def test_fixed_biases_written_after_the_update_are_checked(tmp_path, capsys):
     """Under fixed biases b1+ is b1 (right); a b1+ that moved is biases-updated, one bias a layer."""
     status, report, _ = check(tmp_path, capsys, "b1+ 0.35\nb2[o1]+ 0.60\n")
