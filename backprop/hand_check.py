@@ -394,10 +394,15 @@ class Calculation:
             del d["_rank"]
         return ranked
 
-    def run(self, variant: Arithmetic, entries: list[Entry], first: Entry | None = None):
+    def run(self, variant: Arithmetic, entries: list[Entry], first: Entry | None = None, updates: int = 0):
         """(the variant's values, the keys of the entries it reproduces), or None when it overflows
-        (or, given first, when it does not reproduce first)."""
-        written = with_bias_names(self.ex, variant, written_out.lines(self.ex, variant, self.updates))
+        (or, given first, when it does not reproduce first: tried on first's update alone before the others)."""
+        updates = updates or self.updates
+        if first is not None:
+            update = int(first.key.rpartition("@")[2]) if "@" in first.key else 1
+            if update < updates and not self.run(variant, [first], first, update):
+                return None
+        written = with_bias_names(self.ex, variant, written_out.lines(self.ex, variant, updates))
         try:
             values = written_out.values(self.ex, variant, written=written)
         except (OverflowError, ZeroDivisionError, ValueError):
