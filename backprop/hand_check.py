@@ -417,7 +417,8 @@ class Calculation:
                 "reproduced": len(reproduced), "values": len(entries),
                 "later_reproduced": sum(e.key in reproduced for e in later), "later": len(later),
                 "remaining": [e.key for e in later if e.key not in reproduced],
-                "breaks": [k for k in correct if k not in reproduced], "_rank": rank}  # fmt: skip
+                "breaks": [e.key for e in entries if e.key in correct and e.key not in reproduced],
+                "_rank": rank}  # fmt: skip
 
     def best_pair(self, runs, first, entries, later, correct, slip) -> dict | None:
         """The pair of mistakes (two knobs turned at once, or a typo in the first wrong value and a mistake)
