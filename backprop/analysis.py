@@ -218,6 +218,17 @@ def verdict(results) -> list[str]:
     later = " and ".join(orders_reproducing(results, [figure["error-1"], figure["outputs-10000"]])) or "no"
     settings = "; ".join(f"{r['order']}, {r['biases']}, {r['loss']}" for r in every)
     every_text = f"every figure is reproduced by {settings}" if every else "no single setting reproduces every figure."
+    cause = []
+    if worked == "parallel" and "sequential" in later:
+        cause = [
+            f"Why: the author's companion code ({published.AUTHOR_CODE_URL.removeprefix('https://')}) updated "
+            f"sequentially until commit {published.AUTHOR_FIX_COMMIT} ({published.AUTHOR_FIX_DATE}, "
+            f"\"{published.AUTHOR_FIX_MESSAGE}\"). Before it, the code printed the error divided by the number of "
+            f"outputs, {published.AUTHOR_CODE_BEFORE_FIX_ERROR_1} after the first update, half of the post's "
+            f"{FIRST['E_total after']}; after it, the parallel {published.AUTHOR_CODE_AFTER_FIX_ERROR_1}. So the "
+            "post's error figures are those of sequential updates, which the author's code made before that "
+            "commit, and its hand-worked arithmetic is parallel."
+        ]
     return [
         "The post's text describes one setting: parallel updates (its hidden-layer step uses the "
         "original w5..w8, not the updated ones), biases that are never updated, and E = ½ Σ (t − y)².",
@@ -232,6 +243,7 @@ def verdict(results) -> list[str]:
         f"So the hand-worked arithmetic is {worked} updates, while the error after the first round and the "
         f"outputs after 10,000 rounds come from {later} updates; {every_text}"
         " (With two outputs the mean over outputs is half the sum, so mse and half-sse give the same numbers.)",
+        *cause,
     ]
 
 

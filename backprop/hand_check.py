@@ -14,8 +14,12 @@ Each value is checked three ways:
    ours but follows from the student's numbers is "carried rounding" when every number it
    takes is right or itself carried rounding, and "follows from your numbers" when one is wrong.
 3. for the first wrong value in the worked example's order, a diagnosis: the whole example
-   recomputed under each common mistake alone (MISTAKES); every mistake that reproduces the
-   student's value is named, with how many of the student's later values it also reproduces.
+   recomputed under each common mistake (mistakes(): a knob of Arithmetic each, computed once),
+   and a typo (digits exchanged or one wrong) of that value alone. Those that reproduce it are
+   ranked by how many of all the student's values each reproduces, right ones included; one that
+   breaks a right value is left out when another explains more. When the best leaves later values
+   unexplained, every pair of mistakes is tried (two knobs at once), and the values still
+   unexplained are listed.
 """
 
 from __future__ import annotations
@@ -171,9 +175,95 @@ def mistakes(ex: Exercise, a: Arithmetic, decimals: int) -> dict:
         "learning-rate": ("η left out of the step (w − ∂E/∂w) or applied twice (w − 2η ∂E/∂w)",
                           [("η left out", replace(a, step_factor=1.0)),
                            ("η applied twice", replace(a, step_factor=2 * ex.learning_rate))]),
+        "update-sign": ("w+ = w + η ∂E/∂w: the gradients right, the step taken uphill",
+                        [("", replace(a, update_sign=-1.0))]),
+        "targets-swapped": ("target_o1 used for o2 and target_o2 for o1", [("", replace(a, targets_swapped=True))]),
+        "targets-rounded": ("the targets rounded to the nearest integer (0.01 taken as 0, 0.99 as 1)",
+                            [("", replace(a, targets_rounded=True))]
+                            if any(t != math.floor(t + 0.5) for t in ex.targets) else []),
+        "output-weights-transposed": ("w6 and w7 exchanged: w6 read as h1→o2 and w7 as h2→o1",
+                                      [("", replace(a, output_transposed=True))]),
+        "bias-dropped": ("a net input written without its bias", [
+            (f"{label}", replace(a, bias_dropped=layers))
+            for label, layers in (("hidden layer", ("b1",)), ("output layer", ("b2",)), ("both layers", ("b1", "b2")))
+        ]),
         "rounding": ("carried rounding of earlier values (not a mistake)", [("", replace(a, rounding=decimals))]),
     })  # fmt: skip
+    if a.biases == "per-neuron":
+        found["bias-shared"] = ("a bias a neuron, worked as one bias a layer (dE_total/db1 = delta_h1 + delta_h2)",
+                                [("", replace(a, biases="shared"))])  # fmt: skip
+    elif a.biases == "shared":
+        found["bias-per-neuron"] = ("one bias a layer, worked as a bias a neuron (b1[h1]+ = b1 − η delta_h1)",
+                                    [("", replace(a, biases="per-neuron"))])  # fmt: skip
     return found
+
+
+TYPO = ("typo", "the value is ours with two adjacent digits exchanged or one digit wrong, as you wrote it "
+        "(later values computed from ours)")  # fmt: skip
+PAIRS_LEFT_OUT = ("rounding",)  # carried rounding is not a mistake: never one of a pair
+
+
+def typo(e: Entry, ours: float) -> str | None:
+    """'two digits exchanged' or 'one digit wrong' when the student's digits are ours (at their precision)
+    with one such slip, else None."""
+    if not re.fullmatch(r"[+-]?\d*\.?\d*", e.text) or not 0 <= e.decimals <= 17 or is_truncated(e, ours):
+        return None  # a value cut off, not rounded, is said so in its row
+    yours = re.sub(r"^(-?)\.", r"\g<1>0.", e.text.lstrip("+"))  # .5932 as 0.5932
+    written = f"{ours:.{e.decimals}f}"
+    if len(yours) != len(written) or yours == written:
+        return None
+    differ = [i for i, (p, q) in enumerate(zip(yours, written, strict=True)) if p != q]
+    if not all(yours[i].isdigit() and written[i].isdigit() for i in differ):
+        return None
+    if len(differ) == 1:
+        return "one digit wrong"
+    i = differ[0]
+    if differ == [i, i + 1] and yours[i] == written[i + 1] and yours[i + 1] == written[i]:
+        return "two digits exchanged"
+    return None
+
+
+def name_ranges(keys: list[str]) -> str:
+    """'dE_total/dw1, dE_total/dw2, dE_total/dw3, dE_total/dw4, w1+' -> 'dE_total/dw1..dw4, w1+'."""
+    groups: list[tuple] = []  # (the name around its number, the number, [names])
+    for k in keys:
+        base, at, update = k.partition("@")
+        m = re.fullmatch(r"(.*?)(\d+)(\D*)", base)
+        around, number = ((m.group(1), m.group(3) + at + update), int(m.group(2))) if m else (k, None)
+        if m and groups and groups[-1][0] == around and groups[-1][1] == number - 1:
+            groups[-1] = (around, number, [*groups[-1][2], k])
+        else:
+            groups.append((around, number, [k]))
+    out = []
+    for _, _, names in groups:
+        if len(names) > 2:
+            out.append(f"{names[0]}..{names[-1].rpartition('/')[2]}")
+        else:
+            out += names
+    return ", ".join(out)
+
+
+# --- the biases under every policy ---------------------------------------------------------------------
+
+
+def with_bias_names(ex: Exercise, a: Arithmetic, written: list) -> list:
+    """The lines, and a line for each bias name the policy does not update, so that a student's b1+ is
+    checked under every policy: with fixed biases b1+ (and b1[h1]+, …) is the given b1; with one bias a
+    layer b1[h1]+ and b1[h2]+ are b1+. Inserted after the layer's last update line."""
+    out = []
+    for line in written:
+        out.append(line)
+        layer = {"w4+": "b1", "w8+": "b2", "b1+": "b1", "b2+": "b2"}.get(line.name)
+        if layer is None or (line.name.startswith("w") and a.biases != "fixed"):
+            continue
+        neurons = written_out.HIDDEN if layer == "b1" else written_out.OUTPUT
+        given = written_out.bias_names(ex, layer, a)  # fixed: the bias each neuron keeps
+        same = {f"{layer}[{n}]+": line.key if a.biases != "fixed" else g for n, g in zip(neurons, given, strict=True)}
+        if a.biases == "fixed" and given[0] == given[1]:
+            same = {f"{layer}+": given[0], **same}
+        for name, operand in same.items():
+            out.append(written_out.Line(line.update, line.section, name, "#0", "#0", (operand,), float))
+    return out
 
 
 # --- checking ----------------------------------------------------------------------------------------
@@ -193,7 +283,7 @@ class Calculation:
 
     def __init__(self, ex: Exercise, arithmetic: Arithmetic, entries: list[Entry], updates: int, digits: int):
         self.ex, self.arithmetic, self.updates = ex, arithmetic, updates
-        self.lines = written_out.lines(ex, arithmetic, updates)
+        self.lines = with_bias_names(ex, arithmetic, written_out.lines(ex, arithmetic, updates))
         self.ours = written_out.finite_values(ex, arithmetic, self.lines)  # NotFinite when one overflows
         self.givens = written_out.givens(ex, arithmetic)
         self.by_key = {e.key: e for e in entries}
@@ -264,38 +354,145 @@ class Calculation:
         return results
 
     def diagnose(self, first: Entry) -> list[dict]:
-        """Every mistake that reproduces the first wrong value, best first (most later values also reproduced)."""
-        later = [e for e in self.entries if e is not first and self.entries.index(e) > self.entries.index(first)]
+        """The mistakes that reproduce the first wrong value, best first: ranked by how many of the student's
+        values each reproduces in all, right ones included. One that breaks a value the student got right is
+        left out when another explains more. When the best leaves later values unexplained, every pair of
+        mistakes is tried (two knobs of the arithmetic at once), and a pair that explains more comes first."""
+        entries = [e for e in self.entries if e.key in self.ours]
+        later = entries[entries.index(first) + 1:]
+        base = {line.key: line for line in self.lines}
+        correct = {e.key for e in entries if e is not first and self.reproduces(e, self.ours, base)}
+        runs = []  # (rank, mistake, label, sentence, arithmetic, values, reproduced keys): each computed once
+        candidates = mistakes(self.ex, self.arithmetic, self.decimals)
+        for rank, (mistake, (sentence, variants)) in enumerate(candidates.items()):
+            for label, variant in variants:
+                run = self.run(variant, entries)
+                if run:
+                    runs.append((rank, mistake, label, sentence, variant, *run))
+        found = {}
+        for rank, mistake, label, sentence, _, values, reproduced in runs:
+            if first.key in reproduced and (mistake not in found or len(reproduced) > found[mistake]["reproduced"]):
+                found[mistake] = self.diagnosis(mistake, label, sentence, values[first.key], reproduced, entries,
+                                                later, correct, rank)  # fmt: skip
+        slip = typo(first, self.ours[first.key])
+        if slip:
+            # Later values computed from ours: right, or carried rounding that does not take the slip.
+            after = {e.key for e in entries if agrees(e, self.ours[e.key])
+                     or e.key in correct and first.key not in getattr(base.get(e.key), "operands", ())}  # fmt: skip
+            d = self.diagnosis(*TYPO[:1], "", TYPO[1], self.ours[first.key], after | {first.key}, entries, later,
+                               correct, -1)  # fmt: skip
+            d["typo"] = {"yours": first.text, "ours": f"{self.ours[first.key]:.{first.decimals}f}", "slip": slip}
+            found["typo"] = d
+        ranked = sorted(found.values(), key=lambda d: (-d["reproduced"], d["_rank"]))
+        if not ranked or ranked[0]["remaining"]:
+            pair = self.best_pair(runs, first, entries, later, correct, slip)
+            if pair and (not ranked or pair["reproduced"] > ranked[0]["reproduced"]):
+                ranked.insert(0, pair)
+        most = ranked[0]["reproduced"] if ranked else 0
+        ranked = [d for d in ranked if not (d["breaks"] and d["reproduced"] < most)]
+        for d in ranked:
+            del d["_rank"]
+        return ranked
+
+    def run(self, variant: Arithmetic, entries: list[Entry], first: Entry | None = None, updates: int = 0):
+        """(the variant's values, the keys of the entries it reproduces), or None when it overflows
+        (or, given first, when it does not reproduce first: tried on first's update alone before the others)."""
+        updates = updates or self.updates
+        if first is not None:
+            update = int(first.key.rpartition("@")[2]) if "@" in first.key else 1
+            if update < updates and not self.run(variant, [first], first, update):
+                return None
+        written = with_bias_names(self.ex, variant, written_out.lines(self.ex, variant, updates))
+        try:
+            values = written_out.values(self.ex, variant, written=written)
+        except (OverflowError, ZeroDivisionError, ValueError):
+            return None
+        lines = {line.key: line for line in written}
+        if first is not None and not self.reproduces(first, values, lines):
+            return None
+        return values, frozenset(e.key for e in entries if self.reproduces(e, values, lines))
+
+    def diagnosis(self, mistake, label, sentence, value, reproduced, entries, later, correct, rank) -> dict:
+        return {"mistake": mistake, "variant": label, "sentence": sentence, "value": value,
+                "reproduced": len(reproduced), "values": len(entries),
+                "later_reproduced": sum(e.key in reproduced for e in later), "later": len(later),
+                "remaining": [e.key for e in later if e.key not in reproduced],
+                "breaks": [e.key for e in entries if e.key in correct and e.key not in reproduced],
+                "_rank": rank}  # fmt: skip
+
+    def best_pair(self, runs, first, entries, later, correct, slip) -> dict | None:
+        """The pair of mistakes (two knobs turned at once, or a typo in the first wrong value and a mistake)
+        that reproduces the first wrong value and the most of the student's values."""
+        base = self.arithmetic
+        fields = [f.name for f in dataclasses.fields(Arithmetic)]
+
+        def turned(variant):
+            return {f: getattr(variant, f) for f in fields if getattr(variant, f) != getattr(base, f)}
+
+        singles = [r for r in runs if r[1] not in PAIRS_LEFT_OUT]
+        best, best_key = None, None
+        for i, one in enumerate(singles):
+            for two in singles[i + 1:]:
+                if one[1] == two[1]:
+                    continue
+                knobs_one, knobs_two = turned(one[4]), turned(two[4])
+                if set(knobs_one) & set(knobs_two):
+                    continue
+                run = self.run(dataclasses.replace(base, **knobs_one, **knobs_two), entries, first)
+                if not run:
+                    continue
+                key = (len(run[1]), -one[0], -two[0])
+                if best_key is None or key > best_key:
+                    best_key, best = key, ((one[1:4], two[1:4]), run[0][first.key], run[1])
+            if slip:  # a typo in the first wrong value, and this mistake after it
+                reproduced = one[6] | {first.key}
+                key = (len(reproduced), 1, -one[0])
+                if best_key is None or key > best_key:
+                    written = f"you wrote {first.text}, ours is {self.ours[first.key]:.{first.decimals}f} ({slip})"
+                    best_key, best = key, (((TYPO[0], "", written), one[1:4]), self.ours[first.key], reproduced)
+        if best is None:
+            return None
+        parts, value, reproduced = best  # parts: two (mistake, variant label, sentence)
+        names = [name for name, _, _ in parts]
+        d = self.diagnosis(" + ".join(names), ", ".join(label for _, label, _ in parts if label),
+                           "two mistakes at once: " + "; ".join(f"{n}: {s}" for n, _, s in parts), value, reproduced,
+                           entries, later, correct, -2)  # fmt: skip
+        d["mistakes"] = names
+        return d
+
+    def other_bias_policy(self) -> list[dict]:
+        """When every checked value is right: the bias-policy mistakes whose arithmetic has the student's
+        unknown names (b1+ and dE_total/db1 in a bias-per-neuron exercise) and reproduces each of them."""
+        unknown = [e for e in self.entries if e.key not in self.ours]
         found = []
         candidates = mistakes(self.ex, self.arithmetic, self.decimals)
         for rank, (mistake, (sentence, variants)) in enumerate(candidates.items()):
-            best = None
             for label, variant in variants:
-                written = written_out.lines(self.ex, variant, self.updates)
-                lines = {line.key: line for line in written}
-                try:
-                    values = written_out.values(self.ex, variant, written=written)
-                except (OverflowError, ZeroDivisionError, ValueError):
-                    continue
-                if not self.reproduces(first, values, lines):
-                    continue
-                count = sum(self.reproduces(e, values, lines) for e in later)
-                if best is None or count > best["later_reproduced"]:
-                    best = {"mistake": mistake, "variant": label, "sentence": sentence, "later_reproduced": count,
-                            "later": len(later), "value": values[first.key], "_rank": rank}  # fmt: skip
-            if best:
-                found.append(best)
-        found.sort(key=lambda d: (-d["later_reproduced"], d["_rank"]))
+                run = variant.biases != self.arithmetic.biases and self.run(variant, unknown)
+                if run and run[1] and all(e.key in run[1] for e in unknown if e.key in run[0]):
+                    names = [e.key for e in unknown if e.key in run[1]]
+                    found.append({"mistake": mistake, "variant": label, "sentence": sentence, "names": names,
+                                  "reproduced": len(names), "_rank": rank})  # fmt: skip
+        found.sort(key=lambda d: (-d["reproduced"], d["_rank"]))
         for d in found:
             del d["_rank"]
-        return found
+        return found[:1]
 
     def reproduces(self, e: Entry, values: dict, lines: dict) -> bool:
+        """Whether values give e: as ours do (to its written digits), or by e's formula from the student's
+        own earlier numbers (the reference's, rounded, where the student wrote none)."""
         if e.key not in values:
             return False
         if agrees(e, values[e.key]):
             return True
-        return e.key in lines and self.local(lines[e.key], e, values)[1]
+        line = lines.get(e.key)
+        if line is None:
+            return False
+        try:
+            local = line(self.operands(line, values)[0])
+        except (OverflowError, ZeroDivisionError, ValueError):
+            return False
+        return abs(e.value - local) <= e.half_unit + RELATIVE * abs(local) + 1e-15
 
 
 def is_truncated(e: Entry, ours: float) -> bool:
@@ -355,6 +552,9 @@ def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digit
             "formula": written_out.formula_text(line) if line else "a given of the exercise",
         }
         report["diagnosis"] = calc.diagnose(first.entry)
+    elif report["unknown"]:
+        report["diagnosis"] = calc.other_bias_policy()
+        report["ok"] = report["ok"] and not report["diagnosis"]
     return report
 
 
@@ -398,15 +598,33 @@ def report_lines(report: dict) -> list[str]:
                        "the mistake is in this step.")  # fmt: skip
         if report["diagnosis"]:
             out.append("Diagnosis: the common mistakes that reproduce your value, best first")
-            for d in report["diagnosis"]:
-                variant = f" [{d['variant']}]" if d["variant"] else ""
-                out.append(f"  {d['mistake']}{variant}: {d['sentence']}; it gives {d['value']:.12g} and also "
-                           f"reproduces {d['later_reproduced']} of your {d['later']} later values")  # fmt: skip
+            out += [diagnosis_line(d) for d in report["diagnosis"]]
+            best = report["diagnosis"][0]
+            if best["remaining"]:
+                which = "another" if best.get("mistakes") else "a second"
+                verb = "remains" if len(best["remaining"]) == 1 else "remain"
+                out.append(f"  {best['mistake']} explains {best['later_reproduced']} of your {best['later']} later "
+                           f"values; {name_ranges(best['remaining'])} {verb}: look for {which} mistake")  # fmt: skip
         else:
             out.append(f"Diagnosis: none of the common mistakes reproduces it; the formula is {first['name']} = "
                        f"{first['formula']}, and ours is {first['ours']:.12g}")  # fmt: skip
+    elif report["diagnosis"]:  # names of another bias policy, none of them ours
+        d = report["diagnosis"][0]
+        variant = f" [{d['variant']}]" if d["variant"] else ""
+        out.append(f"Diagnosis: {name_ranges(d['names'])} are not this exercise's names; {d['mistake']}{variant} "
+                   f"reproduces them: {d['sentence']}")  # fmt: skip
     parts = [f"{counts[s]} {label}" for s, label in (("right", "right"), ("rounding", "carried rounding"),
                                                       ("follows", "following from a wrong value"),
                                                       ("wrong", "wrong")) if counts[s]]  # fmt: skip
     out.append(("All right: " if report["ok"] else "Result: ") + ", ".join(parts) + ".")
     return out
+
+
+def diagnosis_line(d: dict) -> str:
+    """One diagnosis: the mistake, what it gives, and how many later values it also reproduces."""
+    later = f"{d['later_reproduced']} of your {d['later']} later values"
+    if d["mistake"] == TYPO[0]:
+        t = d["typo"]
+        return f"  typo: you wrote {t['yours']}, ours is {t['ours']} ({t['slip']}); it also reproduces {later}"
+    variant = f" [{d['variant']}]" if d["variant"] else ""
+    return f"  {d['mistake']}{variant}: {d['sentence']}; it gives {d['value']:.12g} and also reproduces {later}"

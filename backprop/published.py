@@ -57,6 +57,21 @@ POST_ERROR_AFTER_10000 = "0.0000351085"
 POST_ERROR_AFTER_10000_OTHER_COPIES = "0.000035085"
 POST_OUTPUTS_AFTER_10000 = ("0.015912196", "0.984065734")
 
+# --- Matt Mazur's companion code: https://github.com/mattm/simple-neural-network ----------
+# Where the post's error figures come from. Before commit 4b6faac (2015-03-15, "Update backprop
+# algorithm so that hidden layer weight updates use original weights") neural-network.py updated
+# sequentially (the hidden layer's deltas with the already-updated w5..w8) and printed the error
+# divided by the number of outputs: 0.145513962 after the first update, half of the post's
+# 0.291027924. From that commit on it updates in parallel and prints the error itself, 0.291027774.
+# So the post's error figures are those of sequential updates, which the author's code made
+# before that commit, while its hand-worked arithmetic is parallel.
+AUTHOR_CODE_URL = "https://github.com/mattm/simple-neural-network"
+AUTHOR_FIX_COMMIT = "4b6faac"
+AUTHOR_FIX_DATE = "2015-03-15"
+AUTHOR_FIX_MESSAGE = "Update backprop algorithm so that hidden layer weight updates use original weights"
+AUTHOR_CODE_BEFORE_FIX_ERROR_1 = "0.145513962"  # printed after the first update: sequential, error ÷ 2 outputs
+AUTHOR_CODE_AFTER_FIX_ERROR_1 = "0.291027774"  # printed after the first update: parallel, the error itself
+
 # --- The original suite's README (the project's starting point) ----------------------------
 # Its "Detailed Comparison Table" and "Error Progression" tables, quoted row by row:
 #   | **1** | `[0.75136507, 0.77292847]` | `[0.74208811, 0.77528497]` | `[0.01, 0.99]` |

@@ -45,6 +45,11 @@ class Arithmetic:
     hidden_from: tuple = OUTPUT  # the outputs whose parts make dE_total/dout_h
     step_factor: float | None = None  # None: η; else the step uses this instead of η (1 or 2η)
     rounding: int | None = None  # every value rounded to this many decimals as it is written down
+    update_sign: float = 1.0  # w+ = w − sign · η ∂E/∂w; −1: w + η ∂E/∂w (gradient ascent)
+    targets_swapped: bool = False  # target_o2 used for o1 and target_o1 for o2
+    targets_rounded: bool = False  # each target rounded to the nearest integer (0.01 → 0, 0.99 → 1)
+    output_transposed: bool = False  # w6 and w7 exchanged: w6 read as h1→o2, w7 as h2→o1
+    bias_dropped: tuple = ()  # the layers ("b1", "b2") whose net is written without its bias
 
 
 @dataclass(frozen=True)
@@ -141,25 +146,35 @@ def update_lines(ex: Exercise, a: Arithmetic, k: int) -> list[Line]:
     def slope(x):
         return write(x * (1 - x))
 
+    def target(o):  # the target the student uses for output o (its name), and its value from the given
+        other = {"o1": "o2", "o2": "o1"}[o] if a.targets_swapped else o
+        return f"target_{other}"
+
+    def t_of(t):
+        return float(math.floor(t + 0.5)) if a.targets_rounded else t
+
+    keep1, keep2 = (0.0 if "b1" in a.bias_dropped else 1.0), (0.0 if "b2" in a.bias_dropped else 1.0)
+
     b1, b2 = bias_names(ex, "b1", a), bias_names(ex, "b2", a)
     trained = a.biases != "fixed"
     # Which weight name sits on input i of hidden neuron h (the post's forward-pass numbering, or swapped).
     w_in = {("h1", "i1"): "w1", ("h1", "i2"): "w3" if a.swapped_w2_w3 else "w2",
             ("h2", "i1"): "w2" if a.swapped_w2_w3 else "w3", ("h2", "i2"): "w4"}  # fmt: skip
-    w_out = {("o1", "h1"): "w5", ("o1", "h2"): "w6", ("o2", "h1"): "w7", ("o2", "h2"): "w8"}
+    w_out = {("o1", "h1"): "w5", ("o1", "h2"): "w7" if a.output_transposed else "w6",
+             ("o2", "h1"): "w6" if a.output_transposed else "w7", ("o2", "h2"): "w8"}  # fmt: skip
 
     # The forward pass.
     section = "The forward pass"
     for h, b in zip(HIDDEN, b1, strict=True):
         add(section, f"net_{h}", "#0*#1 + #2*#3 + #4*1", r"#0 \cdot #1 + #2 \cdot #3 + #4 \cdot 1",
             [before(w_in[h, "i1"]), "i1", before(w_in[h, "i2"]), "i2", before(b)],
-            lambda w, i, v, j, bias: write(w * i + v * j + bias))  # fmt: skip
+            lambda w, i, v, j, bias: write(w * i + v * j + keep1 * bias))  # fmt: skip
         add(section, f"out_{h}", "1/(1 + e^-#0)", r"\frac{1}{1 + e^{-#0}}", [now(f"net_{h}")],
             lambda net: write(sigmoid(net)))  # fmt: skip
     for o, b in zip(OUTPUT, b2, strict=True):
         add(section, f"net_{o}", "#0*#1 + #2*#3 + #4*1", r"#0 \cdot #1 + #2 \cdot #3 + #4 \cdot 1",
             [before(w_out[o, "h1"]), now("out_h1"), before(w_out[o, "h2"]), now("out_h2"), before(b)],
-            lambda w, x, v, y, bias: write(w * x + v * y + bias))  # fmt: skip
+            lambda w, x, v, y, bias: write(w * x + v * y + keep2 * bias))  # fmt: skip
         add(section, f"out_{o}", "1/(1 + e^-#0)", r"\frac{1}{1 + e^{-#0}}", [now(f"net_{o}")],
             lambda net: write(sigmoid(net)))  # fmt: skip
 
@@ -168,8 +183,8 @@ def update_lines(ex: Exercise, a: Arithmetic, k: int) -> list[Line]:
     half = {"half-sse": ("½", r"\frac{1}{2}", []), "sse": ("", "", []), "mse": ("(1/#2)", r"\frac{1}{#2}", ["n"])}
     text, latex, extra = half[a.loss]
     for o in OUTPUT:
-        add(section, f"E_{o}", f"{text}(#0 − #1)²", f"{latex}(#0 - #1)^2", [f"target_{o}", now(f"out_{o}"), *extra],
-            lambda t, y, *_: write(a.error_factor * c / 2 * (t - y) ** 2))  # fmt: skip
+        add(section, f"E_{o}", f"{text}(#0 − #1)²", f"{latex}(#0 - #1)^2", [target(o), now(f"out_{o}"), *extra],
+            lambda t, y, *_: write(a.error_factor * c / 2 * (t_of(t) - y) ** 2))  # fmt: skip
     add(section, "E_total", "#0 + #1", "#0 + #1", [now("E_o1"), now("E_o2")], lambda p, q: write(p + q))
 
     # The output layer: dE_total/dw5 = dE_total/dout_o1 * dout_o1/dnet_o1 * dnet_o1/dw5.
@@ -179,7 +194,7 @@ def update_lines(ex: Exercise, a: Arithmetic, k: int) -> list[Line]:
     factor = a.error_sign * a.derivative_factor
     for o in OUTPUT:
         add(section, f"dE_total/dout_{o}", f"{text}(#0 − #1)", f"{latex}(#0 - #1)",
-            [f"target_{o}", now(f"out_{o}"), *extra], lambda t, y, *_: write(-factor * c * (t - y)))  # fmt: skip
+            [target(o), now(f"out_{o}"), *extra], lambda t, y, *_: write(-factor * c * (t_of(t) - y)))  # fmt: skip
         add(section, f"dout_{o}/dnet_{o}", "#0(1 − #0)", "#0(1 - #0)", [now(f"{a.slope_of}_{o}")], slope)
         if o == "o1":
             add(section, "dnet_o1/dw5", "#0", "#0", [now("out_h1")], write)
@@ -255,10 +270,11 @@ def bias_gradients(add, section, layer, names, factors, a, write):
 def step(add, section, w, old, gradient, eta, a: Arithmetic, write):
     """w+ = w − η dE_total/dw (a mistaken step replaces η by a.step_factor)."""
     if eta is None:
-        add(section, f"{w}+", "#0 − #1", "#0 - #1", [old, gradient], lambda v, g: write(v - a.step_factor * g))
+        add(section, f"{w}+", "#0 − #1", "#0 - #1", [old, gradient],
+            lambda v, g: write(v - a.update_sign * a.step_factor * g))  # fmt: skip
     else:
         add(section, f"{w}+", "#0 − #1 * #2", r"#0 - #1 \cdot #2", [old, eta, gradient],
-            lambda v, e, g: write(v - e * g))  # fmt: skip
+            lambda v, e, g: write(v - a.update_sign * e * g))  # fmt: skip
 
 
 def error_at(v, a: Arithmetic) -> float:
@@ -266,6 +282,16 @@ def error_at(v, a: Arithmetic) -> float:
     w1, w2, w3, w4, w5, w6, w7, w8, b1h1, b1h2, b2o1, b2o2, i1, i2, t1, t2 = v
     if a.swapped_w2_w3:
         w2, w3 = w3, w2
+    if a.output_transposed:
+        w6, w7 = w7, w6
+    if a.targets_swapped:
+        t1, t2 = t2, t1
+    if a.targets_rounded:
+        t1, t2 = float(math.floor(t1 + 0.5)), float(math.floor(t2 + 0.5))
+    if "b1" in a.bias_dropped:
+        b1h1 = b1h2 = 0.0
+    if "b2" in a.bias_dropped:
+        b2o1 = b2o2 = 0.0
     out_h1, out_h2 = sigmoid(w1 * i1 + w2 * i2 + b1h1), sigmoid(w3 * i1 + w4 * i2 + b1h2)
     out_o1, out_o2 = sigmoid(w5 * out_h1 + w6 * out_h2 + b2o1), sigmoid(w7 * out_h1 + w8 * out_h2 + b2o2)
     return a.error_factor * loss_scale(a.loss) / 2 * ((t1 - out_o1) ** 2 + (t2 - out_o2) ** 2)

@@ -33,6 +33,23 @@ def test_the_posts_error_after_one_round_is_the_sequential_update(full):
     assert published.agrees(sequential_1, published.POST_FIRST_UPDATE["E_total after"])
 
 
+def test_the_authors_code_printed_the_sequential_error_over_two_before_its_fix_and_the_parallel_after():
+    """mattm/simple-neural-network before commit 4b6faac printed 0.145513962 (sequential, error ÷ 2 outputs)
+    after the first update; after it, 0.291027774 (parallel): the plain loop at the printed precision."""
+    sequential_1 = plain_loop.forward(plain_loop.update(plain_loop.W, "sequential"))[4]
+    parallel_1 = plain_loop.forward(plain_loop.update(plain_loop.W, "parallel"))[4]
+    assert published.agrees(sequential_1 / 2, published.AUTHOR_CODE_BEFORE_FIX_ERROR_1)
+    assert not published.agrees(parallel_1 / 2, published.AUTHOR_CODE_BEFORE_FIX_ERROR_1)
+    assert published.agrees(parallel_1, published.AUTHOR_CODE_AFTER_FIX_ERROR_1)
+    assert not published.agrees(sequential_1, published.AUTHOR_CODE_AFTER_FIX_ERROR_1)
+
+
+def test_the_verdict_names_the_cause(full):
+    cause = full["verdict"][-1]
+    assert f"commit {published.AUTHOR_FIX_COMMIT} ({published.AUTHOR_FIX_DATE}" in cause
+    assert published.AUTHOR_CODE_BEFORE_FIX_ERROR_1 in cause and published.AUTHOR_CODE_AFTER_FIX_ERROR_1 in cause
+
+
 def test_the_posts_hand_worked_weights_are_the_parallel_update(full):
     label = "hand-worked w1+..w4+"
     assert result_for(full, "parallel", "fixed", "half-sse", "after")["reproduced"][label]

@@ -16,6 +16,14 @@ COURSE = dict(x=(0.3, 0.8), t=(0.2, 0.7), w=(0.9, -0.4, 0.1, 0.65, -0.3, 0.8, 0.
               b2=(-0.2, -0.2), eta=0.7)  # fmt: skip
 MISTAKES = ["sigmoid-derivative-of-net", "error-sign", "loss-factor", "biases-updated", "w2-w3-swapped",
             "output-derivative-missing", "one-output-only", "learning-rate"]  # fmt: skip
+# Mistakes the diagnosis must name first, alone: (the plain example's knob, the identifier, its variant).
+NAMED_FIRST = [("update-sign", "update-sign", ""), ("targets-swapped", "targets-swapped", ""),
+               ("targets-rounded", "targets-rounded", ""),
+               ("output-weights-transposed", "output-weights-transposed", ""),
+               ("bias-dropped/hidden", "bias-dropped", "hidden layer"),
+               ("bias-dropped/output", "bias-dropped", "output layer"),
+               ("bias-dropped/both", "bias-dropped", "both layers"),
+               ("biases-updated/per-neuron", "biases-updated", "biases per-neuron")]  # fmt: skip
 
 
 def flags(net, order, biases="fixed"):
@@ -61,6 +69,104 @@ def test_each_mistake_is_diagnosed(tmp_path, capsys, mistake, network, order):
     diagnosis = report["diagnosis"]
     best = [d["mistake"] for d in diagnosis if d["later_reproduced"] == diagnosis[0]["later_reproduced"]]
     assert made in best, diagnosis
+
+
+@pytest.mark.parametrize("order", ["parallel", "sequential"])
+@pytest.mark.parametrize("network", ["post", "course"])
+@pytest.mark.parametrize(("knob", "mistake", "variant"), NAMED_FIRST)
+def test_each_new_mistake_is_named_first(tmp_path, capsys, knob, mistake, variant, network, order):
+    """Made by the plain-Python example with the knob on (2 updates, 9 decimals): that mistake comes first,
+    reproducing every value, and no other mistake that breaks a right value is named."""
+    net = plain_example.POST if network == "post" else COURSE
+    values = plain_example.example(net["x"], net["t"], net["w"], net["b1"], net["b2"], net["eta"], order,
+                                   mistake=knob)  # fmt: skip
+    status, report, _ = check(tmp_path, capsys, hand_calculation(values), *flags(net, order))
+    best = report["diagnosis"][0]
+    assert status == 1 and (best["mistake"], best["variant"]) == (mistake, variant), report["diagnosis"]
+    assert best["reproduced"] == best["values"] == len(report["values"]) and best["remaining"] == []
+    assert all(not d["breaks"] for d in report["diagnosis"][1:])
+
+
+@pytest.mark.parametrize(("exercise", "knob", "mistake"), [("per-neuron", "bias-shared", "bias-shared"),
+                                                          ("shared", "bias-per-neuron", "bias-per-neuron"),
+                                                          ("fixed", "biases-updated", "biases-updated")])  # fmt: skip
+def test_a_bias_policy_mixed_up_is_diagnosed(tmp_path, capsys, exercise, knob, mistake):
+    net = COURSE
+    values = plain_example.example(net["x"], net["t"], net["w"], net["b1"], net["b2"], net["eta"], "parallel",
+                                   exercise, mistake=knob)  # fmt: skip
+    status, report, _ = check(tmp_path, capsys, hand_calculation(values), *flags(net, "parallel", exercise))
+    assert status == 1 and report["diagnosis"][0]["mistake"] == mistake, report["diagnosis"]
+
+
+def test_shared_bias_values_in_a_per_neuron_exercise_are_diagnosed(tmp_path, capsys):
+    """Every value we check is right, but b1+ and dE_total/db1 are one bias a layer's: bias-shared, exit 1."""
+    v = plain_example.example(**plain_example.POST, biases="per-neuron", updates=1, mistake="bias-shared")
+    text = "".join(f"{name} {v[name]:.9f}\n" for name in ("net_h1", "w5+", "dE_total/db1", "b1+"))
+    path = tmp_path / "hand.txt"
+    path.write_text(text, encoding="utf-8")
+    status, out, _ = call(ann_numpy_no_loop.main, "--check", path, "--biases", "per-neuron", capsys=capsys)
+    assert status == 1
+    assert "Diagnosis: dE_total/db1, b1+ are not this exercise's names; bias-shared reproduces them" in out, out
+
+
+def test_fixed_biases_written_after_the_update_are_checked(tmp_path, capsys):
+    """Under fixed biases b1+ is b1 (right); a b1+ that moved is biases-updated, one bias a layer."""
+    status, report, _ = check(tmp_path, capsys, "b1+ 0.35\nb2[o1]+ 0.60\n")
+    assert status == 0 and [v["status"] for v in report["values"]] == ["right", "right"]
+    values = plain_example.example(**plain_example.POST, updates=1, mistake="biases-updated")
+    status, report, _ = check(tmp_path, capsys, f"b2+ {values['b2+']:.9f}\n")
+    assert status == 1 and report["first_wrong"]["name"] == "b2+"
+    assert (report["diagnosis"][0]["mistake"], report["diagnosis"][0]["variant"]) == ("biases-updated",
+                                                                                       "biases shared")  # fmt: skip
+
+
+def test_gradient_ascent_is_update_sign_not_error_sign(tmp_path, capsys):
+    """Every dE/dw right and every w+ = w + η dE/dw: error-sign would change the gradients the student got right."""
+    values = plain_example.example(**plain_example.POST, updates=1)
+    eta = plain_example.POST["eta"]
+    ascent = {**values, **{f"w{i}+": plain_example.POST["w"][i - 1] + eta * values[f"dE_total/dw{i}"]
+                           for i in range(1, 9)}}  # fmt: skip
+    ascent.pop("E_total+")
+    status, report, _ = check(tmp_path, capsys, hand_calculation(ascent))
+    assert status == 1 and [d["mistake"] for d in report["diagnosis"]] == ["update-sign"], report["diagnosis"]
+
+
+@pytest.mark.parametrize(("text", "yours", "ours", "slip"), [
+    ("out_h1 0.593629992\nE_total 0.298371109\n", "0.593629992", "0.593269992", "two digits exchanged"),
+    ("out_h1 0.5933\nw5+ 0.3599\n", "0.3599", "0.3589", "one digit wrong"),
+])  # fmt: skip
+def test_a_typo_shows_the_digits(tmp_path, capsys, text, yours, ours, slip):
+    path = tmp_path / "hand.txt"
+    path.write_text(text, encoding="utf-8")
+    status, out, _ = call(ann_numpy_no_loop.main, "--check", path, capsys=capsys)
+    assert status == 1
+    assert f"  typo: you wrote {yours}, ours is {ours} ({slip}); it also reproduces" in out, out
+
+
+def test_two_mistakes_at_once_are_named_as_a_pair(tmp_path, capsys):
+    net = COURSE
+    values = plain_example.example(net["x"], net["t"], net["w"], net["b1"], net["b2"], net["eta"], "sequential",
+                                   mistake="error-sign+learning-rate")  # fmt: skip
+    status, report, _ = check(tmp_path, capsys, hand_calculation(values), *flags(net, "sequential"))
+    best = report["diagnosis"][0]
+    assert status == 1 and best["mistakes"] == ["error-sign", "learning-rate"], report["diagnosis"]
+    assert best["variant"] == "η left out" and best["reproduced"] == len(values)
+    assert report["diagnosis"][1]["mistake"] == "error-sign" and report["diagnosis"][1]["remaining"]
+
+
+def test_values_left_unexplained_are_listed(tmp_path, capsys):
+    """η left out, and the hidden layer's gradients tripled (no mistake we know): they remain."""
+    values = plain_example.example(**plain_example.POST, updates=1, mistake="learning-rate")
+    for i in (1, 2, 3, 4):
+        values[f"dE_total/dw{i}"] *= 3
+        values[f"w{i}+"] = plain_example.POST["w"][i - 1] - values[f"dE_total/dw{i}"]  # from the student's numbers
+    path = tmp_path / "hand.txt"
+    path.write_text(hand_calculation(values), encoding="utf-8")
+    status, out, _ = call(ann_numpy_no_loop.main, "--check", path, capsys=capsys)
+    names = list(values)
+    later = len(names) - names.index("w5+") - 1  # the values after the first wrong one, w5+
+    assert status == 1 and f"  learning-rate explains {later - 4} of your {later} later values; " \
+        "dE_total/dw1..dw4 remain: look for a second mistake" in out, out  # fmt: skip
 
 
 def test_carried_rounding_is_not_a_mistake(tmp_path, capsys):
