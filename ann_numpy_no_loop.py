@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import sys
+import textwrap
 
 from backprop import cli, exercise, hand_check, published, written_out
 from backprop.training import COUNTING
@@ -37,6 +38,7 @@ NOTES = {
     "E_total+": "the post's figure is the sequential update's (see analyze_convergence.py)",
     "dE_o2/dout_h1": "the post multiplies its rounded factors (see --check)",
 }
+LATEX_PACKAGES = r"requires \usepackage{amsmath} (align*, \intertext, \frac)"
 FORMATS = ("text", "markdown", "latex", "csv", "json")
 
 
@@ -121,13 +123,16 @@ def main(argv=None) -> int:
         sys.stdout.write(csv_text(lines, found))
         return 0
     head = [] if ex.is_posts_network() else [ex.describe()]
-    head += [f"Mazur's worked example, {written_out.settings_line(ex, arithmetic)}", COUNTING + "."]
+    whose = "Mazur's worked example" if ex.is_posts_network() else "The worked example on your network"
+    head += [f"{whose}, {written_out.settings_line(ex, arithmetic)}", COUNTING + "."]
     if fmt == "text":
         body = written_out.text(ex, arithmetic, lines, found, args.digits, compare if ex.is_post() else None)
     elif fmt == "markdown":
+        head = [line + ("\n" if i < len(head) - 1 else "") for i, line in enumerate(head)]  # one paragraph each
         body = written_out.markdown(lines, found, args.digits)
     else:
-        head = ["% " + line for line in head]
+        width = written_out.LATEX_WIDTH - 2
+        head = ["% " + piece for line in [LATEX_PACKAGES, *head] for piece in textwrap.wrap(line, width)]
         body = written_out.latex(lines, found, args.digits)
     print("\n".join(head + body))
     return 0
