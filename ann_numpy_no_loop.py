@@ -109,7 +109,10 @@ def main(argv=None) -> int:
     if args.check:
         if fmt not in ("text", "json"):
             parser.error("--check reports as text or JSON (--json)")
-        return check(args.check, ex, arithmetic, args.digits, fmt == "json")
+        network_given = args.example is not None or any(
+            getattr(args, flag) is not None for flag in ("inputs", "targets", "weights", "b1", "b2"))
+        description = exercise.read_example(args.example).get("description") if args.example else None
+        return check(args.check, ex, arithmetic, args.digits, fmt == "json", network_given, description)
 
     lines = written_out.lines(ex, arithmetic, args.iterations)
     try:
@@ -138,7 +141,7 @@ def main(argv=None) -> int:
     return 0
 
 
-def check(path, ex, arithmetic, digits, as_json) -> int:
+def check(path, ex, arithmetic, digits, as_json, network_given=True, description=None) -> int:
     """--check FILE: the report, exit 0 when every value is right or carried rounding, 1 otherwise."""
     try:
         with open(path, encoding="utf-8") as f:
@@ -146,14 +149,17 @@ def check(path, ex, arithmetic, digits, as_json) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         return cli.fail(PROG, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
     try:
-        report = hand_check.check_text(ex, arithmetic, text, path, digits)
+        report = hand_check.check_text(ex, arithmetic, text, path, digits, network_given=network_given,
+                                       description=description)  # fmt: skip
     except hand_check.BadCheckFile as exc:
         return cli.fail(PROG, str(exc), 2)
     except written_out.NotFinite as exc:
         return cli.fail(PROG, f"{exc}: use smaller numbers")
     if not report["values"]:
+        first = report["unchecked"][0] if report["unchecked"] else None
+        why = f"; line {first['line']}, {first['name']}: {first['reason']}" if first else ""
         return cli.fail(PROG, f"{path}: no name of the worked example, nothing was checked "
-                        f"(names as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …)")  # fmt: skip
+                        f"(names as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …){why}")  # fmt: skip
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:

@@ -368,7 +368,7 @@ BREAKS = (r" \cdot ", " + ", " - ")  # where a long line may break, outside brac
 
 def latex_line(line: Line, found: dict, digits: int) -> str:
     """name &= formula = the numbers substituted = the result, broken into lines no longer than LATEX_WIDTH
-    (a continuation starts `&= ` or `&\quad \cdot `, aligned under the first `=`)."""
+    (a continuation starts `&= ` or `&\\quad \\cdot `, aligned under the first `=`)."""
     sides = [fill(line.latex, [latex_key(k, line.update) for k in line.operands])]
     if line.substitute and line.latex != "#0":
         numbers = [number(found[k], digits) for k in line.operands]
@@ -450,7 +450,8 @@ def text(ex: Exercise, a: Arithmetic, all_lines, found: dict, digits: int, besid
                 out.append(f"-- {line.section}")
                 section = line.section
             note = beside(line.key, found[line.key]) if beside else ""
-            out.append(f"  {line.key:<{width}} = {formula_text(line):<{formulas}} = {found[line.key]: .{digits}f}{note}")
+            formula = formula_text(line)
+            out.append(f"  {line.key:<{width}} = {formula:<{formulas}} = {found[line.key]: .{digits}f}{note}")
     return out
 
 
