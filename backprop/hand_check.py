@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import json
 import math
 import re
@@ -81,6 +82,7 @@ def parse_number(text: str) -> tuple[float, float]:
     return value, 10.0**-decimals
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise(name: str) -> str:
     """A name as compared: case, spaces, underscores, ∂ and the usual ways of writing 'updated' set aside."""
     n = latex_plain(name.strip()).lower().replace("∂", "d").replace("δ", "delta").replace("’", "'")
@@ -478,9 +480,10 @@ def agrees(e: Entry, value: float) -> bool:
     return abs(e.value - value) <= e.half_unit + RELATIVE * abs(value)
 
 
+@functools.lru_cache(maxsize=64)
 def known_names(ex: Exercise, arithmetic: Arithmetic, updates: int) -> dict:
     """normalise(name) -> name, for every name ours or a mistaken arithmetic prints (biases trained or not),
-    and every form of a bias (b1, b1[h1], b1+, b1[h1]+@k)."""
+    and every form of a bias (b1, b1[h1], b1+, b1[h1]+@k). Cached: do not change what it returns."""
     names = {}
     for biases in ("fixed", "shared", "per-neuron"):
         variant = dataclasses.replace(arithmetic, biases=biases)
