@@ -7,9 +7,10 @@ trained), every updated weight and the error after the update. Each line shows i
 formula. For the post's network, the post's published value stands beside ours,
 rounded as the post rounds it, with ✓ when they agree and ✗ when they do not.
 
---check FILE checks a hand calculation (one value a line: `name value`) against ours,
-finds the first wrong value, and names the common mistakes that reproduce it.
-Exit status with --check: 0 when every value is right (or only carried rounding), 1 otherwise.
+--check FILE checks a hand calculation (one value a line: `name value`, or this script's CSV or
+JSON output) against ours, finds the first wrong value, and names the common mistakes that
+reproduce it. Exit status with --check: 0 when every line was checked and every value is right
+(or only carried rounding), 1 otherwise.
 
 Iteration N is the state after N weight updates; iteration 0 is the initial weights.
 
@@ -80,7 +81,7 @@ def csv_text(lines, found) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "value"])
-    writer.writerows([line.key, repr(found[line.key])] for line in lines)
+    writer.writerows([line.key, repr(found[line.key])] for line in written_out.printed(lines))
     return out.getvalue()
 
 

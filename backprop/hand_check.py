@@ -1,10 +1,15 @@
 """Check a hand calculation of the worked example: the first wrong number, and which mistake made it.
 
-A hand calculation is a text file, one value a line: `name value`, `name = value` or
-`name,value`, decimal point only; `#` starts a comment. Names are those that
-ann_numpy_no_loop.py prints (net_h1, out_o1, E_total, dE_total/dw5, w5+, …), with the
-obvious aliases (w5_new, w5', dEtotal/dw5, dE/dw5, delta_o1); values of update k > 1
-carry the suffix @k (w5+@2).
+A hand calculation is a text file, one value a line: `name value`, `name = value`, `name: value`
+or `name,value`, decimal point only; `#` starts a comment (a BOM, CRLF and a `name,value` header
+are fine), or ann_numpy_no_loop.py's JSON document. Names are those that ann_numpy_no_loop.py
+prints (net_h1, out_o1, E_total, dE_total/dw5, w5+, …), with the names courses write (w5_new,
+w5', dEtotal/dw5, dE/dw5, delta_o1, delta_h1, b1+, b1[h1], the LaTeX w_{5}^{+}); values of update
+k > 1 carry the suffix @k (w5+@2). Past update MAX_UPDATES, the LADDER values (w5+@100,
+E_total+@1000, out_o1@100) are checked against one training run, never diagnosed.
+
+A line that is not checked (an unknown name, with the closest known one suggested; another name
+past update MAX_UPDATES) is listed with its reason, and the report is then never "All right".
 
 Each value is checked three ways:
 1. against ours, at the precision it is written: within half a unit in its last digit
@@ -272,6 +277,14 @@ def ladder_updates(entries: list[Entry]) -> list:
     return sorted({int(m.group(1)) for e in entries if (m := re.search(r"@(\d+)$", e.key))} - set(range(11)))
 
 
+def closest(name: str, known) -> str | None:
+    """The known name most like `name` (difflib's ratio at least 0.6; on a tie the first in sorted order:
+    delta_h for dE_total/dnet_h1 rather than _h2), or None."""
+    scored = [(difflib.SequenceMatcher(None, name, k).ratio(), k) for k in known]
+    best = max((r for r, _ in scored), default=0.0)
+    return min(k for r, k in scored if r == best) if best >= 0.6 else None
+
+
 def resolve(entries: list[Entry], known: dict, path: str) -> list[Entry]:
     """Each entry keyed by our name (known maps normalise(name) to ours), or left with the reason it is not
     checked; BadCheckFile when a value is given twice."""
@@ -291,8 +304,9 @@ def resolve(entries: list[Entry], known: dict, path: str) -> list[Entry]:
         elif e.key in known:
             key, reason = known[e.key], ""
         else:
-            close = difflib.get_close_matches(e.key, known, n=1, cutoff=0.6)
-            key, reason = e.name, "unknown name" + (f", did you mean {known[close[0]]}?" if close else "")
+            pool = {**known, **{f"delta{n}": known[normalise(f"delta_{n}")] for n in ("h1", "h2", "o1", "o2")}}
+            close = closest(e.key, pool)
+            key, reason = e.name, "unknown name" + (f", did you mean {pool[close]}?" if close else "")
         if not reason:
             if key in seen:
                 raise BadCheckFile(f"{path}:{e.line}: {e.name} is given twice (first on line {seen[key]})")
@@ -666,6 +680,6 @@ def report_lines(report: dict) -> list[str]:
     if unchecked:
         why = Counter(next((label for start, label in UNCHECKED.items() if u["reason"].startswith(start)),
                            u["reason"]) for u in unchecked)  # fmt: skip
-        parts.append(f"{len(unchecked)} not checked ({', '.join(f'{n} {label}' for label, n in why.items())})")
+        parts.append(f"{len(unchecked)} not checked ({'; '.join(f'{label}: {n}' for label, n in why.items())})")
     out.append(("All right: " if report["ok"] else "Result: ") + ", ".join(parts) + ".")
     return out

@@ -103,7 +103,7 @@ def test_an_unknown_name_is_not_checked_says_why_and_suggests_the_closest(tmp_pa
     status, out, _ = check(tmp_path, capsys, text, as_json=False)
     assert status == 1
     assert "not checked: unknown name, did you mean dE_total/dnet_h1?" in out
-    assert out.splitlines()[-1] == "Result: 1 right, 2 not checked (2 unknown name)."
+    assert out.splitlines()[-1] == "Result: 1 right, 2 not checked (unknown name: 2)."
     status, report, _ = check(tmp_path, capsys, text)
     assert report["unchecked"] == [
         {"name": "dE_total/dnt_h1", "line": 2, "reason": "unknown name, did you mean dE_total/dnet_h1?"},
@@ -218,6 +218,11 @@ def test_values_after_100_and_1000_updates_equal_a_plain_loop(tmp_path, capsys, 
     status, report, _ = check(tmp_path, capsys, wrong, "--order", order)
     assert status == 1 and report["first_wrong"] is None and report["diagnosis"] == []  # never diagnosed
     assert [v["key"] for v in report["values"] if v["status"] == "wrong"] == ["E_total+@100"]
+
+
+def test_the_closest_name_of_a_delta_written_short(tmp_path, capsys):
+    _, report, _ = check(tmp_path, capsys, "delta_h 0.0088\nw5+ 0.3589\n")
+    assert report["unchecked"][0]["reason"] == "unknown name, did you mean dE_total/dnet_h1?"
 
 
 def test_another_name_past_update_10_is_not_checked(tmp_path, capsys):
