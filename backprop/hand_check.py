@@ -384,7 +384,12 @@ class Calculation:
         # The decimals the student uses: the most common count (the larger on a tie), else --digits.
         self.decimals = max(written, key=lambda d: (written[d], d)) if written else digits
         order = {k: i for i, k in enumerate(self.ours)}
-        self.entries = sorted(entries, key=lambda e: (order.get(e.key, len(order)), e.line))
+        # The entries the worked example holds, in its order (what a diagnosis reproduces); then the values
+        # after many updates (checked against training only) and the lines not checked.
+        held = [e for e in entries if not (e.reason or past_written(e.key))]
+        self.entries = sorted(held, key=lambda e: (order.get(e.key, len(order)), e.line))
+        aside = [e for e in entries if e.reason or past_written(e.key)]
+        self.aside = sorted(aside, key=lambda e: (bool(e.reason), e.line))
 
     def operands(self, line, reference: dict):
         """The numbers a formula takes from the student: theirs where given, else reference's rounded
@@ -422,7 +427,7 @@ class Calculation:
         lines = {line.key: line for line in self.lines}
         status: dict[str, str] = {}
         results = []
-        for e in self.entries:
+        for e in self.entries + self.aside:
             if e.reason or e.key not in self.ours:
                 results.append(Checked(e, None, "unchecked", e.reason or "not a value of this exercise"))
                 continue
@@ -479,6 +484,12 @@ class Calculation:
         if agrees(e, values[e.key]):
             return True
         return e.key in lines and self.local(lines[e.key], e, values)[1]
+
+
+def past_written(key: str) -> bool:
+    """Whether a key names a value after more than MAX_UPDATES updates (w5+@100)."""
+    m = re.search(r"@(\d+)$", key)
+    return bool(m) and int(m.group(1)) > MAX_UPDATES
 
 
 def is_truncated(e: Entry, ours: float) -> bool:
