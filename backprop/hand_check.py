@@ -623,9 +623,11 @@ def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digit
         line = lines.get(first.entry.key)
         report["first_wrong"] = {
             **value_document(first),
-            "formula": written_out.formula_text(line) if line else calc.notes.get(first.entry.key,
-                                                                                  "a given of the exercise"),
-        }  # fmt: skip
+            "formula": written_out.formula_text(line) if line else "a given of the exercise",
+        }
+        if first.entry.key in calc.notes:  # a bias after an update, when the biases are fixed
+            given = re.sub(r"\+(@\d+)?$", "", first.entry.key)
+            report["first_wrong"]["formula"] = f"{given} (the biases are fixed in this exercise)"
         report["diagnosis"] = calc.diagnose(first.entry)
         if not network_given and first.entry.key in FORWARD:
             report["network_note"] = (f"{path} was checked against the post's network (no network was given): "
