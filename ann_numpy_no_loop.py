@@ -7,9 +7,10 @@ trained), every updated weight and the error after the update. Each line shows i
 formula. For the post's network, the post's published value stands beside ours,
 rounded as the post rounds it, with ✓ when they agree and ✗ when they do not.
 
---check FILE checks a hand calculation (one value a line: `name value`) against ours,
-finds the first wrong value, and names the common mistakes that reproduce it.
-Exit status with --check: 0 when every value is right (or only carried rounding), 1 otherwise.
+--check FILE checks a hand calculation (one value a line: `name value`, or this script's CSV or
+JSON output) against ours, finds the first wrong value, and names the common mistakes that
+reproduce it. Exit status with --check: 0 when every line was checked and every value is right
+(or only carried rounding), 1 otherwise.
 
 Iteration N is the state after N weight updates; iteration 0 is the initial weights.
 
@@ -26,6 +27,7 @@ import csv
 import io
 import json
 import sys
+import textwrap
 
 from backprop import cli, exercise, hand_check, published, written_out
 from backprop.training import COUNTING
@@ -37,6 +39,7 @@ NOTES = {
     "E_total+": "the post's figure is the sequential update's (see analyze_convergence.py)",
     "dE_o2/dout_h1": "the post multiplies its rounded factors (see --check)",
 }
+LATEX_PACKAGES = r"requires \usepackage{amsmath} (align*, \intertext, \frac)"
 FORMATS = ("text", "markdown", "latex", "csv", "json")
 
 
@@ -78,7 +81,7 @@ def csv_text(lines, found) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "value"])
-    writer.writerows([line.key, repr(found[line.key])] for line in lines)
+    writer.writerows([line.key, repr(found[line.key])] for line in written_out.printed(lines))
     return out.getvalue()
 
 
@@ -107,7 +110,10 @@ def main(argv=None) -> int:
     if args.check:
         if fmt not in ("text", "json"):
             parser.error("--check reports as text or JSON (--json)")
-        return check(args.check, ex, arithmetic, args.digits, fmt == "json")
+        network_given = args.example is not None or any(
+            getattr(args, flag) is not None for flag in ("inputs", "targets", "weights", "b1", "b2"))
+        description = exercise.read_example(args.example).get("description") if args.example else None
+        return check(args.check, ex, arithmetic, args.digits, fmt == "json", network_given, description)
 
     lines = written_out.lines(ex, arithmetic, args.iterations)
     try:
@@ -121,19 +127,22 @@ def main(argv=None) -> int:
         sys.stdout.write(csv_text(lines, found))
         return 0
     head = [] if ex.is_posts_network() else [ex.describe()]
-    head += [f"Mazur's worked example, {written_out.settings_line(ex, arithmetic)}", COUNTING + "."]
+    whose = "Mazur's worked example" if ex.is_posts_network() else "The worked example on your network"
+    head += [f"{whose}, {written_out.settings_line(ex, arithmetic)}", COUNTING + "."]
     if fmt == "text":
         body = written_out.text(ex, arithmetic, lines, found, args.digits, compare if ex.is_post() else None)
     elif fmt == "markdown":
+        head = [line + ("\n" if i < len(head) - 1 else "") for i, line in enumerate(head)]  # one paragraph each
         body = written_out.markdown(lines, found, args.digits)
     else:
-        head = ["% " + line for line in head]
+        width = written_out.LATEX_WIDTH - 2
+        head = ["% " + piece for line in [LATEX_PACKAGES, *head] for piece in textwrap.wrap(line, width)]
         body = written_out.latex(lines, found, args.digits)
     print("\n".join(head + body))
     return 0
 
 
-def check(path, ex, arithmetic, digits, as_json) -> int:
+def check(path, ex, arithmetic, digits, as_json, network_given=True, description=None) -> int:
     """--check FILE: the report, exit 0 when every value is right or carried rounding, 1 otherwise."""
     try:
         with open(path, encoding="utf-8") as f:
@@ -141,14 +150,17 @@ def check(path, ex, arithmetic, digits, as_json) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         return cli.fail(PROG, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
     try:
-        report = hand_check.check_text(ex, arithmetic, text, path, digits)
+        report = hand_check.check_text(ex, arithmetic, text, path, digits, network_given=network_given,
+                                       description=description)  # fmt: skip
     except hand_check.BadCheckFile as exc:
         return cli.fail(PROG, str(exc), 2)
     except written_out.NotFinite as exc:
         return cli.fail(PROG, f"{exc}: use smaller numbers")
     if not report["values"]:
+        first = report["unchecked"][0] if report["unchecked"] else None
+        why = f"; line {first['line']}, {first['name']}: {first['reason']}" if first else ""
         return cli.fail(PROG, f"{path}: no name of the worked example, nothing was checked "
-                        f"(names as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …)")  # fmt: skip
+                        f"(names as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …){why}")  # fmt: skip
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:

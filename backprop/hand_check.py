@@ -1,10 +1,15 @@
 """Check a hand calculation of the worked example: the first wrong number, and which mistake made it.
 
-A hand calculation is a text file, one value a line: `name value`, `name = value` or
-`name,value`, decimal point only; `#` starts a comment. Names are those that
-ann_numpy_no_loop.py prints (net_h1, out_o1, E_total, dE_total/dw5, w5+, …), with the
-obvious aliases (w5_new, w5', dEtotal/dw5, dE/dw5, delta_o1); values of update k > 1
-carry the suffix @k (w5+@2).
+A hand calculation is a text file, one value a line: `name value`, `name = value`, `name: value`
+or `name,value`, decimal point only; `#` starts a comment (a BOM, CRLF and a `name,value` header
+are fine), or ann_numpy_no_loop.py's JSON document. Names are those that ann_numpy_no_loop.py
+prints (net_h1, out_o1, E_total, dE_total/dw5, w5+, …), with the names courses write (w5_new,
+w5', dEtotal/dw5, dE/dw5, delta_o1, delta_h1, b1+, b1[h1], the LaTeX w_{5}^{+}); values of update
+k > 1 carry the suffix @k (w5+@2). Past update MAX_UPDATES, the LADDER values (w5+@100,
+E_total+@1000, out_o1@100) are checked against one training run, never diagnosed.
+
+A line that is not checked (an unknown name, with the closest known one suggested; another name
+past update MAX_UPDATES) is listed with its reason, and the report is then never "All right".
 
 Each value is checked three ways:
 1. against ours, at the precision it is written: within half a unit in its last digit
@@ -25,16 +30,21 @@ Each value is checked three ways:
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import functools
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from backprop import written_out
+from backprop import training, written_out
 from backprop.exercise import Exercise
 from backprop.written_out import Arithmetic
 
-MAX_UPDATES = 10
+MAX_UPDATES = 10  # the updates written out (and diagnosed)
+MAX_LADDER = 10**6  # past MAX_UPDATES, the values LADDER names are checked against one training run
+LADDER = ("w1+", "w2+", "w3+", "w4+", "w5+", "w6+", "w7+", "w8+", "E_total+", "out_o1", "out_o2")
 RELATIVE = 1e-12  # the floating-point slack of every comparison
 
 
@@ -52,6 +62,7 @@ class Entry:
     text: str  # the number as written
     value: float
     unit: float  # the place of its last written digit: 0.001 for 0.375
+    reason: str = ""  # why it is not checked (an unknown name, …), set when its name is resolved
 
     @property
     def half_unit(self) -> float:
@@ -80,9 +91,10 @@ def parse_number(text: str) -> tuple[float, float]:
     return value, 10.0**-decimals
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise(name: str) -> str:
     """A name as compared: case, spaces, underscores, ∂ and the usual ways of writing 'updated' set aside."""
-    n = name.strip().lower().replace("∂", "d").replace("δ", "delta").replace("’", "'")
+    n = latex_plain(name.strip()).lower().replace("∂", "d").replace("δ", "delta").replace("’", "'")
     n = re.sub(r"\s+", "", n)
     update = ""
     m = re.search(r"@(\d+)$", n)
@@ -92,54 +104,219 @@ def normalise(name: str) -> str:
     n = n.replace("_", "")
     n = re.sub(r"^de/", "detotal/", n)  # dE/dw5 for dE_total/dw5
     n = re.sub(r"^delta(o\d)$", r"de\1/dnet\1", n)  # delta_o1 = dE_o1/dnet_o1
+    n = re.sub(r"^delta(h\d)$", r"detotal/dnet\1", n)  # delta_h1 = dE_total/dnet_h1
+    n = re.sub(r"b([12]),?\[?([ho][12])\]?", r"b\1[\2]", n)  # b1h1, b_{1,h1}: b1[h1]
     n = re.sub(r"^detotal/dnet(o\d)$", r"de\1/dnet\1", n)  # only E_o1 depends on net_o1
     n = n.replace("error+", "etotal+")
     return n + ("" if update == "@1" else update)
 
 
-def parse(text: str, path: str, known: dict) -> list[Entry]:
-    """The entries of a hand calculation; known maps normalise(name) to our names.
+def latex_plain(name: str) -> str:
+    """A name as --format latex writes it, in plain text: w_{5}^{+,2} -> w_5+@2, out_{h1}^{k=2} -> out_h1@2,
+    \\frac{\\partial E_{total}}{\\partial w_{5}} -> dE_total/dw_5, w_7^+ -> w_7+ (other names as they are)."""
+    n = name.removesuffix("&").strip()  # a name copied with its &=
+    if not re.search(r"[\\^{]", n):
+        return n
+    suffix = ""
+    m = re.search(r"\^\{?\s*(\+)?\s*,?\s*(?:k\s*=\s*)?(\d*)\s*\}?$", n)
+    if m and (m.group(1) or m.group(2)):
+        n, suffix = n[: m.start()], (m.group(1) or "") + (f"@{m.group(2)}" if m.group(2) else "")
+    m = re.fullmatch(r"\\frac\s*\{(.*)\}\s*\{(.*)\}", n)
+    if m:
+        n = "d" + m.group(1).replace("\\partial", "") + "/d" + m.group(2).replace("\\partial", "")
+    n = n.replace("\\eta", "η").replace("\\delta", "δ").replace("{", "").replace("}", "").replace(" ", "")
+    return n + suffix
 
+
+def masked(line: str) -> str:
+    """The line with what stands inside braces replaced by spaces: a LaTeX name's = and , are not separators."""
+    out, depth = [], 0
+    for ch in line:
+        depth -= ch == "}"
+        out.append(ch if depth <= 0 else " ")
+        depth += ch == "{"
+    return "".join(out)
+
+
+def parse(text: str, path: str) -> list[Entry]:
+    """The entries of a hand calculation, each keyed by normalise(its name) (resolve() names them ours).
+
+    A UTF-8 BOM and CRLF line ends are accepted; a first line `name,value` (a CSV header) is skipped.
     Raises BadCheckFile for a line that is not `name value` (naming the file and line)."""
-    entries, seen = [], {}
+    entries = []
+    text = text.removeprefix("\ufeff")
+    header = True
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        if "=" in line:
-            name, _, value = line.rpartition("=")
-        elif "," in line:
-            if line.count(",") > 1:
+        if header and re.fullmatch(r"name\s*,\s*value", line, re.IGNORECASE):
+            header = False
+            continue
+        header = False
+        mask = masked(line)
+        if "=" in mask:
+            at = mask.rindex("=")
+            name, value = line[:at], line[at + 1 :]
+        elif "," in mask:
+            if mask.count(",") > 1:
                 raise BadCheckFile(f"{path}:{number}: {raw.strip()!r}: one name and one value a line, "
                                    "decimal point only")  # fmt: skip
-            name, _, value = line.partition(",")
+            at = mask.index(",")
+            name, value = line[:at], line[at + 1 :]
             if re.search(r"\s[+-]?\d+$", name):  # 'w5+ 0,358': a decimal comma
                 raise BadCheckFile(f"{path}:{number}: {raw.strip()!r}: use a decimal point, not a comma")
+        elif re.search(r":\s*\S+$", mask):
+            at = mask.rindex(":")
+            name, value = line[:at], line[at + 1 :]
         else:
             parts = line.rsplit(None, 1)
             name, value = parts if len(parts) == 2 else (parts[0], "")
         name, value = name.strip(), value.strip()
         if not name or not value:
-            raise BadCheckFile(f"{path}:{number}: {raw.strip()!r} is not 'name value' (or name = value, name,value)")
-        try:
-            v, unit = parse_number(value)
-        except ValueError as exc:
-            raise BadCheckFile(f"{path}:{number}: {exc}") from None
-        canonical = normalise(name)
-        m = re.search(r"@(\d+)$", canonical)
-        if m and not 1 <= int(m.group(1)) <= MAX_UPDATES:
-            raise BadCheckFile(f"{path}:{number}: {name}: updates are numbered 1 to {MAX_UPDATES}")
-        key = known.get(canonical, name)
-        if key in seen:
-            raise BadCheckFile(f"{path}:{number}: {name} is given twice (first on line {seen[key]})")
-        seen[key] = number
-        entries.append(Entry(number, name, key, value, v, unit))
+            raise BadCheckFile(f"{path}:{number}: {raw.strip()!r} is not 'name value' "
+                               "(or name = value, name: value, name,value)")  # fmt: skip
+        entries.append(entry(path, number, name, value))
     return entries
 
 
-def updates_named(text: str) -> int:
-    """How many updates a hand calculation reaches (its largest @k suffix, at least 1)."""
-    return max([1, *(int(k) for k in re.findall(r"@\s*(\d+)", text) if 1 <= int(k) <= MAX_UPDATES)])
+def entry(path: str, number: int, name: str, value: str) -> Entry:
+    """One value as written, keyed by normalise(name); BadCheckFile for a value that is not a number."""
+    try:
+        v, unit = parse_number(value)
+    except ValueError as exc:
+        raise BadCheckFile(f"{path}:{number}: {exc}") from None
+    canonical = normalise(name)
+    m = re.search(r"@(\d+)$", canonical)
+    if m and not 1 <= int(m.group(1)) <= MAX_LADDER:
+        raise BadCheckFile(f"{path}:{number}: {name}: updates are numbered 1 to {MAX_LADDER}")
+    return Entry(number, name, canonical, value, v, unit)
+
+
+# The keys of ann_numpy_no_loop.py's JSON document that are not values: bookkeeping, the post's figures.
+BOOKKEEPING = {"settings", "order", "biases", "loss", "counting", "published", "iterations", "network"}
+PER_UPDATE = {"update", "formulas", "weights_after", "error_after"}  # "values" holds the update's values
+
+
+def parse_json(text: str, path: str) -> tuple[list[Entry], list[dict]]:
+    """The entries of a JSON hand calculation: ann_numpy_no_loop.py's document (each update's values, the
+    network's givens and the learning rate) or one object {name: value}; and the keys that are not values
+    (what is neither a value nor bookkeeping is an entry not checked). BadCheckFile when it is not JSON."""
+    try:
+        doc = json.loads(text.removeprefix("\ufeff"), parse_float=str, parse_int=str)
+    except json.JSONDecodeError as exc:
+        raise BadCheckFile(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    if not isinstance(doc, dict):
+        raise BadCheckFile(f"{path}: a hand calculation in JSON is one object {{name: value, ...}}")
+    rows = text.splitlines()
+    cursor = [0]
+
+    def line_of(name):  # the line of `"name":` at or after the previous value's (the document's order)
+        quoted = json.dumps(name, ensure_ascii=False) + ":"
+        for i in range(cursor[0], len(rows)):
+            if quoted in rows[i] or json.dumps(name) + ":" in rows[i]:
+                cursor[0] = i
+                return i + 1
+        return 0
+
+    pairs, others = [], []  # (name as shown, number text, line)
+    for key, value in doc.items():
+        if key == "network" and isinstance(value, dict):
+            line_of(key)
+            for name, number, where in network_givens(value):
+                pairs.append((name, number, line_of(where)))
+        elif key == "learning_rate" and isinstance(value, str):
+            pairs.append(("η", value, line_of(key)))
+        elif key == "iterations" and isinstance(value, list):
+            for update in value:
+                if not isinstance(update, dict):
+                    continue
+                k = int(update.get("update", 1))
+                for name, number in (update.get("values") or {}).items():
+                    pairs.append((name if k == 1 else f"{name}@{k}", number, line_of(name)))
+                others += [f"iterations[{k}].{x}" for x in update if x not in PER_UPDATE | {"values"}]
+        elif key in BOOKKEEPING:
+            continue
+        else:
+            pairs.append((key, value, line_of(key)))
+    entries = []
+    for name, number, line in pairs:
+        if not isinstance(number, str):
+            entries.append(Entry(line, name, name, json.dumps(number), math.nan, math.nan, "not a number"))
+        else:
+            entries.append(entry(path, line, name, number))
+    return entries, others
+
+
+def network_givens(network: dict):
+    """(name, number text, the key it stands under) of the givens a document's `network` records."""
+    for name, key in (("i", "inputs"), ("target_o", "targets")):
+        for i, v in enumerate(network.get(key) or [], start=1):
+            yield f"{name}{i}", v, key
+    weights = network.get("weights") or {}
+    if isinstance(weights, dict):
+        yield from ((name, v, name) for name, v in weights.items())
+    else:
+        yield from ((f"w{i}", v, "weights") for i, v in enumerate(weights, 1))
+    for layer, neurons in (("b1", written_out.HIDDEN), ("b2", written_out.OUTPUT)):
+        values = network.get(layer) or []
+        if len(values) == 2 and values[0] == values[1]:
+            yield layer, values[0], layer
+        else:
+            yield from ((f"{layer}[{n}]", v, layer) for n, v in zip(neurons, values, strict=False))
+
+
+def is_json(text: str, path: str) -> bool:
+    return text.removeprefix("\ufeff").lstrip().startswith("{") or str(path).lower().endswith(".json")
+
+
+def updates_written(entries: list[Entry]) -> int:
+    """How many updates to write out for these entries: their largest @k up to MAX_UPDATES, at least 1."""
+    ks = [int(m.group(1)) for e in entries if (m := re.search(r"@(\d+)$", e.key))]
+    return max([1, *(k for k in ks if k <= MAX_UPDATES)])
+
+
+def ladder_updates(entries: list[Entry]) -> list:
+    """The k > MAX_UPDATES the entries name, sorted."""
+    return sorted({int(m.group(1)) for e in entries if (m := re.search(r"@(\d+)$", e.key))} - set(range(11)))
+
+
+def closest(name: str, known) -> str | None:
+    """The known name most like `name` (difflib's ratio at least 0.6; on a tie the first in sorted order:
+    delta_h for dE_total/dnet_h1 rather than _h2), or None."""
+    scored = [(difflib.SequenceMatcher(None, name, k).ratio(), k) for k in known]
+    best = max((r for r, _ in scored), default=0.0)
+    return min(k for r, k in scored if r == best) if best >= 0.6 else None
+
+
+def resolve(entries: list[Entry], known: dict, path: str) -> list[Entry]:
+    """Each entry keyed by our name (known maps normalise(name) to ours), or left with the reason it is not
+    checked; BadCheckFile when a value is given twice."""
+    out, seen = [], {}
+    for e in entries:
+        if e.reason:
+            out.append(e)
+            continue
+        base, _, at = e.key.partition("@")
+        if at and int(at) > MAX_UPDATES:
+            ours = known.get(base)
+            if ours in LADDER:
+                key, reason = f"{ours}@{at}", ""
+            else:
+                key, reason = e.name, (f"past update {MAX_UPDATES} only w1+..w8+, E_total+, out_o1 and out_o2 "
+                                       "are checked")  # fmt: skip
+        elif e.key in known:
+            key, reason = known[e.key], ""
+        else:
+            pool = {**known, **{f"delta{n}": known[normalise(f"delta_{n}")] for n in ("h1", "h2", "o1", "o2")}}
+            close = closest(e.key, pool)
+            key, reason = e.name, "unknown name" + (f", did you mean {pool[close]}?" if close else "")
+        if not reason:
+            if key in seen:
+                raise BadCheckFile(f"{path}:{e.line}: {e.name} is given twice (first on line {seen[key]})")
+            seen[key] = e.line
+        out.append(dataclasses.replace(e, key=key, reason=reason))
+    return out
 
 
 # --- the mistakes ---------------------------------------------------------------------------------------
@@ -273,7 +450,7 @@ def with_bias_names(ex: Exercise, a: Arithmetic, written: list) -> list:
 class Checked:
     entry: Entry
     ours: float | None  # None: a name we do not print
-    status: str = "unknown"  # right, rounding, follows, wrong or unknown
+    status: str = "unchecked"  # right, rounding, follows, wrong or unchecked (note: why)
     note: str = ""
     local: float | None = None  # the formula applied to the student's numbers
 
@@ -286,12 +463,23 @@ class Calculation:
         self.lines = with_bias_names(ex, arithmetic, written_out.lines(ex, arithmetic, updates))
         self.ours = written_out.finite_values(ex, arithmetic, self.lines)  # NotFinite when one overflows
         self.givens = written_out.givens(ex, arithmetic)
-        self.by_key = {e.key: e for e in entries}
-        written = Counter(e.decimals for e in entries if e.key in self.ours and e.key not in self.givens)
+        # The biases in every form a course writes (b1+, b1[h1]: b1+ = b1 when they are fixed), and the notes
+        # of a wrong value that no line computes.
+        forms, reasons, self.notes = bias_forms(ex, arithmetic, self.ours, updates)
+        self.ours.update(forms)
+        entries = [dataclasses.replace(e, reason=reasons[e.key]) if e.key in reasons and not e.reason else e
+                   for e in entries]  # fmt: skip
+        self.by_key = {e.key: e for e in entries if not e.reason}
+        written = Counter(e.decimals for e in self.by_key.values() if e.key in self.ours and e.key not in self.givens)
         # The decimals the student uses: the most common count (the larger on a tie), else --digits.
         self.decimals = max(written, key=lambda d: (written[d], d)) if written else digits
         order = {k: i for i, k in enumerate(self.ours)}
-        self.entries = sorted(entries, key=lambda e: (order.get(e.key, len(order)), e.line))
+        # The entries the worked example holds, in its order (what a diagnosis reproduces); then the values
+        # after many updates (checked against training only) and the lines not checked.
+        held = [e for e in entries if not (e.reason or past_written(e.key))]
+        self.entries = sorted(held, key=lambda e: (order.get(e.key, len(order)), e.line))
+        aside = [e for e in entries if e.reason or past_written(e.key)]
+        self.aside = sorted(aside, key=lambda e: (bool(e.reason), e.line))
 
     def operands(self, line, reference: dict):
         """The numbers a formula takes from the student: theirs where given, else reference's rounded
@@ -329,9 +517,9 @@ class Calculation:
         lines = {line.key: line for line in self.lines}
         status: dict[str, str] = {}
         results = []
-        for e in self.entries:
-            if e.key not in self.ours:
-                results.append(Checked(e, None))
+        for e in self.entries + self.aside:
+            if e.reason or e.key not in self.ours:
+                results.append(Checked(e, None, "unchecked", e.reason or "not a value of this exercise"))
                 continue
             ours = self.ours[e.key]
             c = Checked(e, ours)
@@ -347,8 +535,8 @@ class Calculation:
                 else:
                     c.status, c.note = "wrong", "truncated" if truncated else ""
             else:
-                c.status = "wrong"  # a given copied wrong
-                c.note = "not the exercise's value"
+                c.status = "wrong"  # a given copied wrong, a bias, a value after many updates
+                c.note = self.notes.get(e.key, "not the exercise's value")
             status[e.key] = c.status
             results.append(c)
         return results
@@ -463,7 +651,7 @@ class Calculation:
     def other_bias_policy(self) -> list[dict]:
         """When every checked value is right: the bias-policy mistakes whose arithmetic has the student's
         unknown names (b1+ and dE_total/db1 in a bias-per-neuron exercise) and reproduces each of them."""
-        unknown = [e for e in self.entries if e.key not in self.ours]
+        unknown = [e for e in self.entries + self.aside if e.reason or e.key not in self.ours]
         found = []
         candidates = mistakes(self.ex, self.arithmetic, self.decimals)
         for rank, (mistake, (sentence, variants)) in enumerate(candidates.items()):
@@ -495,6 +683,12 @@ class Calculation:
         return abs(e.value - local) <= e.half_unit + RELATIVE * abs(local) + 1e-15
 
 
+def past_written(key: str) -> bool:
+    """Whether a key names a value after more than MAX_UPDATES updates (w5+@100)."""
+    m = re.search(r"@(\d+)$", key)
+    return bool(m) and int(m.group(1)) > MAX_UPDATES
+
+
 def is_truncated(e: Entry, ours: float) -> bool:
     """Whether the student's value is ours cut off (not rounded) after their last digit."""
     places = ours / e.unit
@@ -508,14 +702,72 @@ def agrees(e: Entry, value: float) -> bool:
     return abs(e.value - value) <= e.half_unit + RELATIVE * abs(value)
 
 
+@functools.lru_cache(maxsize=64)
 def known_names(ex: Exercise, arithmetic: Arithmetic, updates: int) -> dict:
-    """normalise(name) -> name, for every name ours or a mistaken arithmetic prints (biases trained or not)."""
+    """normalise(name) -> name, for every name ours or a mistaken arithmetic prints (biases trained or not),
+    and every form of a bias (b1, b1[h1], b1+, b1[h1]+@k). Cached: do not change what it returns."""
     names = {}
     for biases in ("fixed", "shared", "per-neuron"):
         variant = dataclasses.replace(arithmetic, biases=biases)
         for k in [*written_out.givens(ex, variant), *(line.key for line in written_out.lines(ex, variant, updates))]:
             names.setdefault(normalise(k), k)
+    for layer, neurons in BIAS_LAYERS:
+        for form in (layer, *(f"{layer}[{n}]" for n in neurons)):
+            names.setdefault(normalise(form), form)
+            for k in range(1, updates + 1):
+                names.setdefault(normalise(written_out.key(form + "+", k)), written_out.key(form + "+", k))
     return names
+
+
+BIAS_LAYERS = (("b1", written_out.HIDDEN), ("b2", written_out.OUTPUT))
+
+
+def bias_forms(ex: Exercise, a: Arithmetic, ours: dict, updates: int) -> tuple[dict, dict, dict]:
+    """({key: value} of every bias form the lines do not hold, {key: why it cannot be checked}, {key: the note
+    of a wrong one}): b1[h1] when the layer shares b1, b1 when each neuron has its own but they are equal,
+    b1+@k (= b1) when the biases are fixed."""
+    values, reasons, notes = {}, {}, {}
+    for layer, neurons in BIAS_LAYERS:
+        names = written_out.bias_names(ex, layer, a)
+        for k in range(updates + 1):  # k = 0: the given biases
+            plus = "+" if k else ""
+
+            def form(name, k=k, plus=plus):
+                return written_out.key(name + plus, k) if k else name
+
+            per = [ours[form(n) if k and a.biases != "fixed" else n] for n in names]
+            found = {form(f"{layer}[{n}]"): v for n, v in zip(neurons, per, strict=True)}
+            if per[0] == per[1]:
+                found[form(layer)] = per[0]
+            else:
+                reasons[form(layer)] = (f"one bias a neuron in this exercise: write {form(f'{layer}[{neurons[0]}]')}"
+                                        f" and {form(f'{layer}[{neurons[1]}]')}")  # fmt: skip
+            for name, v in found.items():
+                if name not in ours:
+                    values[name] = v
+                    if k and a.biases == "fixed":
+                        notes[name] = f"the biases are fixed in this exercise: {form(layer)} = {layer}"
+    return values, reasons, notes
+
+
+def ladder_values(ex: Exercise, a: Arithmetic, ks: list) -> dict:
+    """{w5+@k, E_total+@k: after k updates, out_o1@k, out_o2@k: after k − 1} for each k, from one training run;
+    written_out.NotFinite when the training diverges."""
+    if not ks:
+        return {}
+    checkpoints = sorted({*ks, *(k - 1 for k in ks)})
+    try:
+        t = training.train(a.order, max(ks), record_every=0, checkpoints=checkpoints, **ex.training())
+    except training.TrainingDiverged as exc:
+        raise written_out.NotFinite(f"training to update {max(ks)}: {exc}") from None
+    found = {}
+    for k in ks:
+        after, before = t.row(k), t.row(k - 1)
+        weights = [*t.w1[after].ravel().tolist(), *t.w2[after].ravel().tolist()]
+        found.update({f"w{i}+@{k}": w for i, w in enumerate(weights, start=1)})
+        found[f"E_total+@{k}"] = float(t.error[after])
+        found[f"out_o1@{k}"], found[f"out_o2@{k}"] = (float(y) for y in t.output[before])
+    return found
 
 
 # --- the report ----------------------------------------------------------------------------------------
@@ -523,14 +775,30 @@ def known_names(ex: Exercise, arithmetic: Arithmetic, updates: int) -> dict:
 MARKS = {"right": "✓", "rounding": "✓ carried rounding", "follows": "✗ follows from your numbers", "wrong": "✗"}
 
 
-def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digits: int) -> dict:
+FORWARD = ("net_h1", "out_h1", "net_h2", "out_h2", "net_o1", "out_o1", "net_o2", "out_o2")  # of update 1
+UNCHECKED = {"unknown name": "unknown name", "past update": f"past update {MAX_UPDATES}",
+             "not a number": "not a number", "one bias a neuron": "a bias that has one value a neuron",
+             "not a value": "not a value of this exercise"}  # fmt: skip
+OTHER_NETWORK = ("--example FILE.json, or --inputs, --targets, --weights, --b1, --b2, --learning-rate, --biases, "
+                 "--loss, --order")  # fmt: skip
+
+
+def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digits: int, *,
+               network_given: bool = True, description: str | None = None) -> dict:
     """The whole report on a hand calculation (the JSON document of --check); BadCheckFile for a bad file,
-    written_out.NotFinite when a value of the example overflows."""
-    updates = updates_named(text)
-    entries = parse(text, path, known_names(ex, arithmetic, updates))
+    written_out.NotFinite when a value of the example overflows (or the training to a later update diverges).
+
+    network_given: whether the exercise came from flags or a file (else the post's network was assumed);
+    description: the --example file's."""
+    entries = parse_json(text, path)[0] if is_json(text, path) else parse(text, path)
+    updates = updates_written(entries)
+    entries = resolve(entries, known_names(ex, arithmetic, updates), path)
     calc = Calculation(ex, arithmetic, entries, updates, digits)
+    ladder = ladder_values(ex, arithmetic, ladder_updates([e for e in entries if not e.reason]))
+    calc.ours.update(ladder)
+    calc.notes.update({k: f"after {k.split('@')[1]} updates of training; checked, not diagnosed" for k in ladder})
     checked = calc.check()
-    wrong = [c for c in checked if c.status == "wrong"]
+    wrong = [c for c in checked if c.status == "wrong" and c.entry.key not in ladder]
     first = wrong[0] if wrong else None
     lines = {line.key: line for line in calc.lines}
     report = {
@@ -539,11 +807,14 @@ def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digit
         "network": ex.to_json(),
         "description": ex.describe(),
         "updates": updates,
-        "values": [value_document(c) for c in checked if c.ours is not None],
-        "unknown": [{"name": c.entry.name, "line": c.entry.line} for c in checked if c.ours is None],
+        "exercise_description": description,
+        "values": [value_document(c) for c in checked if c.status != "unchecked"],
+        "unchecked": [{"name": c.entry.name, "line": c.entry.line, "reason": c.note}
+                      for c in checked if c.status == "unchecked"],  # fmt: skip
         "first_wrong": None,
         "diagnosis": [],
-        "ok": all(c.status in ("right", "rounding") for c in checked if c.ours is not None),
+        "network_note": None,
+        "ok": all(c.status in ("right", "rounding") for c in checked),
     }
     if first is not None:
         line = lines.get(first.entry.key)
@@ -551,10 +822,15 @@ def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digit
             **value_document(first),
             "formula": written_out.formula_text(line) if line else "a given of the exercise",
         }
+        if first.entry.key in calc.notes:  # a bias after an update, when the biases are fixed
+            given = re.sub(r"\+(@\d+)?$", "", first.entry.key)
+            report["first_wrong"]["formula"] = f"{given} (the biases are fixed in this exercise)"
         report["diagnosis"] = calc.diagnose(first.entry)
-    elif report["unknown"]:
+        if not network_given and first.entry.key in FORWARD:
+            report["network_note"] = (f"{path} was checked against the post's network (no network was given): "
+                                      f"give yours with {OTHER_NETWORK}")  # fmt: skip
+    elif report["unchecked"]:  # names of another bias policy: is that the mistake?
         report["diagnosis"] = calc.other_bias_policy()
-        report["ok"] = report["ok"] and not report["diagnosis"]
     return report
 
 
@@ -566,18 +842,21 @@ def value_document(c: Checked) -> dict:
 
 def report_lines(report: dict) -> list[str]:
     """The report as text: every value with its mark, the first wrong one and its diagnosis."""
-    values = report["values"]
+    values, unchecked = report["values"], report["unchecked"]
     if not values:
         return [f"{report['file']}: no name of the worked example, nothing was checked"]
-    width = max(len(v["name"]) for v in values) + 2
-    out = [f"Checking {report['file']} against the worked example ({report['updates']} "
-           f"update{'s' if report['updates'] > 1 else ''}): {report['settings']}",
-           *([] if report["network"]["posts_network"] else [report["description"]]), "",
-           f"{'line':>5}  {'name':<{width}}{'yours':>18}  {'ours':>18}"]  # fmt: skip
+    width = max(len(v["name"]) for v in values + unchecked) + 2
+    ours = {id(v): f"{v['ours']:.{v['decimals']}f}" for v in values}  # as you wrote yours
+    column = max(18, *(len(v["written"]) for v in values), *(len(x) for x in ours.values()))
+    posts = report["network"]["posts_network"]
+    out = [*([report["exercise_description"]] if report["exercise_description"] else []),
+           f"Checking {report['file']} against the worked example{'' if posts else ' on your network'} "
+           f"({report['updates']} update{'s' if report['updates'] > 1 else ''}): {report['settings']}",
+           *([] if posts else [report["description"]]), "",
+           f"{'line':>5}  {'name':<{width}}{'yours':>{column}}  {'ours':>{column}}"]  # fmt: skip
     first = report["first_wrong"]
     for v in values:
         decimals = v["decimals"]
-        ours = f"{v['ours']:.{decimals}f}"  # as you wrote yours
         mark = MARKS[v["status"]]
         if v["status"] == "rounding":
             mark += f" (your numbers give {v['from_your_numbers']:.{decimals + 2}f})"
@@ -585,9 +864,9 @@ def report_lines(report: dict) -> list[str]:
             mark += f"; {first['name']} is the first wrong one"
         if v["note"]:
             mark += f" ({v['note']})"
-        out.append(f"{v['line']:>5}  {v['name']:<{width}}{v['written']:>18}  {ours:>18}  {mark}")
-    for u in report["unknown"]:
-        out.append(f"{u['line']:>5}  {u['name']:<{width}}{'':>18}  {'':>18}  unknown name, not checked")
+        out.append(f"{v['line']:>5}  {v['name']:<{width}}{v['written']:>{column}}  {ours[id(v)]:>{column}}  {mark}")
+    for u in unchecked:
+        out.append(f"{u['line']:>5}  {u['name']:<{width}}{'':>{column}}  {'':>{column}}  not checked: {u['reason']}")
     counts = Counter(v["status"] for v in values)
     out.append("")
     if first:
@@ -616,6 +895,12 @@ def report_lines(report: dict) -> list[str]:
     parts = [f"{counts[s]} {label}" for s, label in (("right", "right"), ("rounding", "carried rounding"),
                                                       ("follows", "following from a wrong value"),
                                                       ("wrong", "wrong")) if counts[s]]  # fmt: skip
+    if report["network_note"]:
+        out.append(report["network_note"] + ".")
+    if unchecked:
+        why = Counter(next((label for start, label in UNCHECKED.items() if u["reason"].startswith(start)),
+                           u["reason"]) for u in unchecked)  # fmt: skip
+        parts.append(f"{len(unchecked)} not checked ({'; '.join(f'{label}: {n}' for label, n in why.items())})")
     out.append(("All right: " if report["ok"] else "Result: ") + ", ".join(parts) + ".")
     return out
 

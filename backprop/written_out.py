@@ -62,6 +62,7 @@ class Line:
     operands: tuple  # keys of the values the formula takes
     function: Callable
     substitute: bool = True  # False: LaTeX shows no numbers (a whole forward pass)
+    printed: bool = True  # False: a value --check reads (delta_h1) that the formats do not print
 
     @property
     def key(self) -> str:
@@ -131,8 +132,8 @@ def update_lines(ex: Exercise, a: Arithmetic, k: int) -> list[Line]:
         fixed = name.startswith("b") and a.biases == "fixed"
         return name if k == 1 or fixed else key(name + "+", k - 1)
 
-    def add(section, name, text, latex, operands, function, substitute=True):
-        out.append(Line(k, section, name, text, latex, tuple(operands), function, substitute))
+    def add(section, name, text, latex, operands, function, substitute=True, printed=True):
+        out.append(Line(k, section, name, text, latex, tuple(operands), function, substitute, printed))
 
     def write(value):  # as the student writes it down
         return value if a.rounding is None else round(value, a.rounding)
@@ -230,6 +231,9 @@ def update_lines(ex: Exercise, a: Arithmetic, k: int) -> list[Line]:
         add(section, f"dE_total/dout_{h}", "#0 + #1", "#0 + #1", parts,
             lambda p, q: write((p if "o1" in a.hidden_from else 0.0) + (q if "o2" in a.hidden_from else 0.0)))
         add(section, f"dout_{h}/dnet_{h}", "#0(1 − #0)", "#0(1 - #0)", [now(f"{a.slope_of}_{h}")], slope)
+        # delta_h1 = dE_total/dnet_h1, which courses write down and the post does not: checked, not printed.
+        add(section, f"dE_total/dnet_{h}", "#0 * #1", r"#0 \cdot #1",
+            [now(f"dE_total/dout_{h}"), now(f"dout_{h}/dnet_{h}")], product, printed=False)  # fmt: skip
         if h == "h1":
             add(section, "dnet_h1/dw1", "#0", "#0", [x], write)
         for i in ("i1", "i2"):
@@ -349,6 +353,18 @@ def latex_name(name: str) -> str:
     return f"{base}_{{{sub}}}{plus}" if sub else name + plus
 
 
+def latex_key(k: str, update: int) -> str:
+    """A value's LaTeX in the lines of `update`: as latex_name in update 1; past it, each value names its update
+    in a superscript that cannot be read as a layer: w5+@2 -> w_{5}^{+,2}, w5+ -> w_{5}^{+,1},
+    out_h1@2 -> out_{h1}^{k=2}; a given stays as it is."""
+    name, _, at = k.partition("@")
+    if update == 1 or not (at or name.endswith("+")):
+        return latex_name(name)
+    if name.endswith("+"):
+        return latex_name(name).removesuffix("^{+}") + f"^{{+,{at or 1}}}"
+    return latex_name(name) + f"^{{k={at}}}"
+
+
 def number(v: float, digits: int) -> str:
     """v rounded to `digits` decimals, without trailing zeros (0.74136507, not 0.741365070)."""
     text = f"{v:.{digits}f}"
@@ -362,23 +378,53 @@ def fill(template: str, parts) -> str:
 
 
 def formula_text(line: Line) -> str:
-    """The formula in the printed names; a value of an earlier update keeps its @k (w5+@1 in update 2)."""
+    """The formula in the printed names: past update 1 every value names its update (w5+@1 and out_h1@2 in
+    update 2)."""
     def shown(k):
         if line.update > 1 and k.endswith("+"):  # a weight as update 1 left it
             return k + "@1"
-        return plain_name(k) if k.endswith(f"@{line.update}") else k
+        return k
 
     return fill(line.text, [shown(k) for k in line.operands])
 
 
+LATEX_WIDTH = 120  # no line of the LaTeX is longer
+BREAKS = (r" \cdot ", " + ", " - ")  # where a long line may break, outside braces and parentheses
+
+
 def latex_line(line: Line, found: dict, digits: int) -> str:
-    """name &= formula = the numbers substituted = the result."""
-    sides = [fill(line.latex, [latex_name(k) for k in line.operands])]
+    """name &= formula = the numbers substituted = the result, broken into lines no longer than LATEX_WIDTH
+    (a continuation starts `&= ` or `&\\quad \\cdot `, aligned under the first `=`)."""
+    sides = [fill(line.latex, [latex_key(k, line.update) for k in line.operands])]
     if line.substitute and line.latex != "#0":
         numbers = [number(found[k], digits) for k in line.operands]
         sides.append(fill(line.latex, [f"({n})" if n.startswith("-") else n for n in numbers]))
     sides.append(number(found[line.key], digits))
-    return f"{latex_name(line.name)} &= " + " = ".join(sides) + r" \\"
+    out = [f"{latex_key(line.key, line.update)} &= {sides[0]}"]
+    for side in sides[1:]:  # a side on the line before when it fits, else on a line of its own
+        if len(out[-1]) + len(side) + 6 <= LATEX_WIDTH:
+            out[-1] += " = " + side
+        else:
+            out.append("  &= " + side)
+    return " \\\\\n".join(piece for long in out for piece in broken(long)) + r" \\"
+
+
+def broken(text: str) -> list:
+    """A line longer than LATEX_WIDTH broken before a \\cdot, + or − outside braces and parentheses."""
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in "{(") - (ch in "})")
+        if depth == 0 and i > start and text.startswith(BREAKS, i) and "&" in text[:i]:
+            pieces.append(text[start:i])
+            start = i
+    pieces.append(text[start:])
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        if len(out[-1]) + len(piece) + 3 <= LATEX_WIDTH:
+            out[-1] += piece
+        else:
+            out.append(r"  &\quad" + piece)
+    return out
 
 
 def settings_line(ex: Exercise, a: Arithmetic) -> str:
@@ -388,17 +434,31 @@ def settings_line(ex: Exercise, a: Arithmetic) -> str:
     values = f"b1 = {bias(ex.b1)}, b2 = {bias(ex.b2)}"
     biases = {"fixed": f"biases fixed ({values})", "shared": f"biases trained, one per layer (from {values})",
               "per-neuron": f"biases trained, one per neuron (from {values})"}[a.biases]  # fmt: skip
-    return f"{order}, learning rate {ex.learning_rate:g}, {biases}, {LOSSES[a.loss]}"
+    return f"{order}, learning rate {given_text(ex.learning_rate)}, {biases}, {LOSSES[a.loss]}"
 
 
 def bias(b) -> str:
-    return f"{b[0]:.2f}" if b[0] == b[1] else f"{b[0]:g}, {b[1]:g}"
+    return given_text(b[0], 2) if b[0] == b[1] else f"{given_text(b[0])}, {given_text(b[1])}"
+
+
+def given_text(v: float, decimals: int | None = None) -> str:
+    """A number the user gave, never rounded: with `decimals` when they hold it exactly (0.60), else :g when
+    that is exact (0.5), else in full (0.355, 0.1234567)."""
+    for text in ([f"{v:.{decimals}f}"] if decimals is not None else []) + [f"{v:g}"]:
+        if float(text) == v:
+            return text
+    return repr(float(v))
+
+
+def printed(all_lines) -> list:
+    """The lines the formats print (not the hidden deltas that only --check reads)."""
+    return [line for line in all_lines if line.printed]
 
 
 def by_update(all_lines):
     """[(k, [lines of update k])]."""
     updates = {}
-    for line in all_lines:
+    for line in printed(all_lines):
         updates.setdefault(line.update, []).append(line)
     return list(updates.items())
 
@@ -409,12 +469,15 @@ def text(ex: Exercise, a: Arithmetic, all_lines, found: dict, digits: int, besid
     for k, update in by_update(all_lines):
         out += ["", f"=== update {k}: from iteration {k - 1} to iteration {k} ==="]
         section = None
+        width = max(17, *(len(line.key) for line in update))
+        formulas = max(45, *(len(formula_text(line)) for line in update))
         for line in update:
             if line.section != section:
                 out.append(f"-- {line.section}")
                 section = line.section
             note = beside(line.key, found[line.key]) if beside else ""
-            out.append(f"  {line.name:<17} = {formula_text(line):<45} = {found[line.key]: .{digits}f}{note}")
+            formula = formula_text(line)
+            out.append(f"  {line.key:<{width}} = {formula:<{formulas}} = {found[line.key]: .{digits}f}{note}")
     return out
 
 
@@ -426,7 +489,7 @@ def markdown(all_lines, found: dict, digits: int) -> list[str]:
                 "| name | formula | value |", "|---|---|---:|"]  # fmt: skip
         for line in update:
             formula = formula_text(line).replace("|", "\\|")
-            out.append(f"| `{line.name}` | `{formula}` | {found[line.key]:.{digits}f} |")
+            out.append(f"| `{line.key}` | `{formula}` | {found[line.key]:.{digits}f} |")
     return out
 
 

@@ -119,6 +119,7 @@ def one_update(x, t, w, b1, b2, eta, order, biases, loss, mistake=None):
         v[f"dout_{h}/dnet_{h}"] = net * (1 - net) if "sigmoid-derivative-of-net" in made else out * (1 - out)
     delta_h1 = v["dE_total/dout_h1"] * v["dout_h1/dnet_h1"]
     delta_h2 = v["dE_total/dout_h2"] * v["dout_h2/dnet_h2"]
+    v["dE_total/dnet_h1"], v["dE_total/dnet_h2"] = delta_h1, delta_h2  # checked by --check, not printed
     v["dnet_h1/dw1"] = i1
     v["dE_total/dw1"] = delta_h1 * i1
     # The weight the student calls w2 sits on i1→h2 when the numbering is swapped.

@@ -209,8 +209,8 @@ def test_aliases_unknown_names_and_formats(tmp_path, capsys):
     status, report, _ = check(tmp_path, capsys, text)
     assert [v["key"] for v in report["values"]] == ["dE_total/dw5", "w5+", "w6+", "dE_o1/dnet_o1", "E_total+",
                                                     "w5+@2"]  # fmt: skip
-    assert report["unknown"] == [{"name": "my_guess", "line": 9}]
-    assert status == 0 and report["ok"]
+    assert report["unchecked"] == [{"name": "my_guess", "line": 9, "reason": "unknown name"}]
+    assert status == 1 and not report["ok"]  # a line not checked is never all right
 
 
 def test_the_text_report(tmp_path, capsys):
@@ -237,7 +237,8 @@ def test_a_file_with_no_name_we_know_checks_nothing(tmp_path, capsys):
     ("out_h1 nan\n", "hand.txt:1: 'nan' is not a number"),
     ("out_h1 1e999\n", "hand.txt:1: '1e999' is not a finite number"),
     ("w5+ 0.3\nw5_new 0.3\n", "hand.txt:2: w5_new is given twice (first on line 1)"),
-    ("w5+@11 0.3\n", "hand.txt:1: w5+@11: updates are numbered 1 to 10"),
+    ("w5+@1000001 0.3\n", "hand.txt:1: w5+@1000001: updates are numbered 1 to 1000000"),
+    ("w5+@0 0.3\n", "hand.txt:1: w5+@0: updates are numbered 1 to 1000000"),
 ])  # fmt: skip
 def test_a_malformed_hand_calculation_is_one_line_naming_file_and_line(tmp_path, capsys, text, says):
     status, _, err = check(tmp_path, capsys, text)
