@@ -26,7 +26,7 @@ import io
 import json
 import sys
 
-from backprop import cli, files, sweeps
+from backprop import cli, files, progress, sweeps
 from backprop.training import MAX_ITERATIONS, updates
 from backprop.worked_example import ALL_ORDERS
 
@@ -86,6 +86,7 @@ def add_common(p) -> None:
     p.add_argument("--orders", type=orders_list, default=ALL_ORDERS, metavar="ORDER,...",
                    help="update orders (default parallel,sequential,alternating)")  # fmt: skip
     add_workers(p)
+    progress.add_quiet(p)
     p.add_argument("--csv", metavar="PATH", type=cli.path, help="write one row per network and order (- : stdout)")
     p.add_argument("--json", action="store_true", help="print settings, summary and rows as one JSON document")
     p.add_argument("--plot", metavar="PATH", type=cli.path, help="write the figure (.png, .svg or .pdf)")
@@ -140,6 +141,7 @@ def parser() -> cli.ArgumentParser:
     p.add_argument("--networks", dest="readme_networks", type=network_count, default=DEFAULTS["networks"],
                    metavar="N", help="with --update/--check: random starts (default 10,000)")  # fmt: skip
     add_workers(p)
+    progress.add_quiet(p)
     return p
 
 
@@ -326,11 +328,14 @@ def json_safe(value):
 
 
 def run_sweep(args) -> sweeps.Sweep:
-    if args.sweep == "learning-rate":
-        return sweeps.learning_rate_sweep(args.low, args.high, args.num, args.iterations, args.thresholds, args.orders,
-                                          args.workers)  # fmt: skip
-    return sweeps.init_sweep(args.networks, args.iterations, args.learning_rate, args.distribution, args.scale,
-                             args.random_targets, args.seed, args.thresholds, args.orders, args.workers)  # fmt: skip
+    starts = args.num if args.sweep == "learning-rate" else args.networks
+    with progress.bar(starts * len(args.orders), "network", quiet=args.quiet) as bar:  # on a terminal only
+        if args.sweep == "learning-rate":
+            return sweeps.learning_rate_sweep(args.low, args.high, args.num, args.iterations, args.thresholds,
+                                              args.orders, args.workers, on_progress=bar.to)  # fmt: skip
+        return sweeps.init_sweep(args.networks, args.iterations, args.learning_rate, args.distribution, args.scale,
+                                 args.random_targets, args.seed, args.thresholds, args.orders, args.workers,
+                                 on_progress=bar.to)  # fmt: skip
 
 
 def main(argv=None) -> int:
@@ -345,9 +350,12 @@ def main(argv=None) -> int:
         block = files.Block.from_args(PROG, args, BLOCK)
         if isinstance(block, int):
             return block
-        lr = sweeps.learning_rate_sweep(DEFAULTS["from"], DEFAULTS["to"], args.readme_num, args.readme_iterations,
-                                        workers=args.workers)  # fmt: skip
-        init = sweeps.init_sweep(args.readme_networks, args.readme_iterations, workers=args.workers)
+        total = (args.readme_num + args.readme_networks) * len(ALL_ORDERS)
+        with progress.bar(total, "network", quiet=args.quiet) as bar:  # on a terminal only
+            lr = sweeps.learning_rate_sweep(DEFAULTS["from"], DEFAULTS["to"], args.readme_num,
+                                            args.readme_iterations, workers=args.workers, on_progress=bar.to)
+            init = sweeps.init_sweep(args.readme_networks, args.readme_iterations, workers=args.workers,
+                                     on_progress=lambda n: bar.to(args.readme_num * len(ALL_ORDERS) + n))
         shown = ["--update README.md"]
         for flag, value in (("--iterations", args.readme_iterations), ("--num", args.readme_num),
                             ("--networks", args.readme_networks)):  # fmt: skip

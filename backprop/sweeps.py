@@ -71,15 +71,18 @@ class Sweep:
         return REFERENCE if REFERENCE in self.result.thresholds else min(self.result.thresholds)
 
 
-def train(kind, settings, orders, learning_rate, w, b1, b2, x, target, iterations, thresholds, workers) -> Sweep:
+def train(kind, settings, orders, learning_rate, w, b1, b2, x, target, iterations, thresholds, workers,
+          on_progress=None) -> Sweep:  # fmt: skip
     """Each starting point (axis 0 of learning_rate, w, ...) trained in each order: one batched pass per
-    order, so that memory stays proportional to the number of starts."""
+    order, so that memory stays proportional to the number of starts. on_progress(networks): how many
+    of the len(orders) × starts networks are trained, after each block (a progress bar's)."""
     w = np.asarray(w, dtype=float)
+    starts = len(w)
     runs = [
         batched.train_many(iterations, learning_rate, order=order, w1=w[:, :4].reshape(-1, 2, 2),
                            w2=w[:, 4:].reshape(-1, 2, 2), b1=b1, b2=b2, x=x, target=target, thresholds=thresholds,
-                           workers=workers)
-        for order in orders
+                           workers=workers, on_progress=on_progress and (lambda n, i=i: on_progress(i * starts + n)))
+        for i, order in enumerate(orders)
     ]  # fmt: skip
     joined = lambda name, axis=0: np.concatenate([getattr(r, name) for r in runs], axis=axis)  # noqa: E731
     first = runs[0]
@@ -97,19 +100,21 @@ def post_weights(k: int) -> np.ndarray:
     return np.tile(np.concatenate([W1_INIT.ravel(), W2_INIT.ravel()]), (k, 1))
 
 
-def learning_rate_sweep(low, high, num, iterations, thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None) -> Sweep:
-    """The post's network at num learning rates log-spaced from low to high."""
+def learning_rate_sweep(low, high, num, iterations, thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None,
+                        on_progress=None) -> Sweep:  # fmt: skip
+    """The post's network at num learning rates log-spaced from low to high (on_progress: see train())."""
     etas = np.geomspace(low, high, num)
     settings = {"from": low, "to": high, "num": num, "iterations": iterations}
     return train("learning-rate", settings, orders, etas, post_weights(num), np.full(num, B1_INIT),
                  np.full(num, B2_INIT), np.tile(INPUT, (num, 1)), np.tile(TARGET, (num, 1)), iterations, thresholds,
-                 workers)  # fmt: skip
+                 workers, on_progress)  # fmt: skip
 
 
 def init_sweep(networks, iterations, learning_rate=0.5, distribution="uniform", scale=1.0, random_targets=False,
-               seed=0, thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None) -> Sweep:  # fmt: skip
+               seed=0, thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None, on_progress=None) -> Sweep:  # fmt: skip
     """networks starting weights w1..w8 drawn uniform in [−scale, scale] or normal with sd scale
-    (and, with random_targets, targets uniform in (0, 1)); the post's inputs and biases."""
+    (and, with random_targets, targets uniform in (0, 1)); the post's inputs and biases (on_progress: see
+    train())."""
     rng = np.random.default_rng(seed)
     if distribution == "uniform":
         w = rng.uniform(-scale, scale, (networks, 8))
@@ -126,7 +131,7 @@ def init_sweep(networks, iterations, learning_rate=0.5, distribution="uniform", 
                 "seed": seed}  # fmt: skip
     return train("init", settings, orders, np.full(networks, learning_rate), w, np.full(networks, B1_INIT),
                  np.full(networks, B2_INIT), np.tile(INPUT, (networks, 1)), target, iterations, thresholds,
-                 workers)  # fmt: skip
+                 workers, on_progress)  # fmt: skip
 
 
 # --- what the numbers say -----------------------------------------------------------------------

@@ -216,12 +216,14 @@ def train(
     record_every: int = 1,
     checkpoints: Iterable[int] | None = None,
     on_record: Callable[[int, float], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Trajectory:
     """Train with one update order, recording the rows that recorded_iterations() names.
 
     order: "parallel", "sequential" or "alternating" (engine.UPDATES); x and target: the inputs i1, i2 and the
     targets (the post's by default). on_record(iteration, error) is
-    called for each row as it is recorded. Raises TrainingDiverged on floating-point
+    called for each row as it is recorded; on_progress(iteration) at least every CHUNK updates
+    (a progress bar's). Raises TrainingDiverged on floating-point
     overflow, ValueError on bad arguments.
     """
     if order not in UPDATES:
@@ -238,7 +240,7 @@ def train(
     states = np.empty((len(rows), FastNetwork.STATE_SIZE))
     gradients = np.empty((len(rows), FastNetwork.GRADIENT_SIZE))
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-        loop(net, order, rows, states, gradients, on_record)
+        loop(net, order, rows, states, gradients, on_record, on_progress)
     fields = FastNetwork.unpack(states, gradients)
     return Trajectory(
         order, learning_rate, biases, loss, net.x_1[:2].copy(), net.target.copy(), np.array(rows, dtype=np.int64),
@@ -246,7 +248,7 @@ def train(
     )  # fmt: skip
 
 
-def loop(net: FastNetwork, order: str, rows, states, gradients, on_record) -> None:
+def loop(net: FastNetwork, order: str, rows, states, gradients, on_record, on_progress=None) -> None:
     """Train net to iteration rows[-1], recording each iteration in rows: its state in the next
     row of states, and in the same row of gradients the gradient that its next update applies.
 
@@ -280,6 +282,8 @@ def loop(net: FastNetwork, order: str, rows, states, gradients, on_record) -> No
                     exact[filled + len(record) // size] = net.gradient.copy()
                     record.extend(as_record(s, net.biases))
                 s, k = tuple(net.state[: scalar.STATE_SIZE].tolist()), k + 1
+            if on_progress is not None:
+                on_progress(k)
             if record is not None and len(record) >= CHUNK * size:
                 flush()
 
