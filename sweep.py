@@ -1,6 +1,6 @@
 """Does the update order matter? Thousands of 2-2-2 networks trained in lockstep, in each order.
 
-Two sweeps, each training every starting point with each update order (parallel, sequential,
+Three sweeps, each training every starting point with each update order (parallel, sequential,
 alternating; see README) on the batched engine (backprop/batched.py):
 
   learning-rate   the post's network at many learning rates, log-spaced
@@ -129,7 +129,7 @@ def add_init_options(p, dest_prefix="", networks=DEFAULTS["networks"], learning_
 
 def parser() -> cli.ArgumentParser:
     p = cli.ArgumentParser(PROG, __doc__)
-    sub = p.add_subparsers(dest="sweep", metavar="{learning-rate,init}")
+    sub = p.add_subparsers(dest="sweep", metavar="{learning-rate,init,grid}")
     lr = sub.add_parser("learning-rate", doc="The post's network at many learning rates, in each update order.",
                         help="the post's network at many learning rates")  # fmt: skip
     add_learning_rate_options(lr)
@@ -456,7 +456,7 @@ def main(argv=None) -> int:
         return grid_readme(p, args)
     readme = bool(args.update or args.check)
     if args.sweep is None and not readme:
-        p.error("choose a sweep: learning-rate or init (or --update/--check README for both)")
+        p.error("choose a sweep: learning-rate, init or grid (or --update/--check README for both)")
     if readme:
         if args.sweep is not None:
             p.error("--update and --check run both sweeps at their defaults: give them without a sweep")
