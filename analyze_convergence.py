@@ -24,7 +24,7 @@ import sys
 
 import numpy as np
 
-from backprop import cli, exercise, files, training
+from backprop import cli, exercise, files, progress, training
 from backprop.analysis import POST_FIGURES, analyse
 from backprop.worked_example import LOSSES, WEIGHT_NAMES
 
@@ -121,6 +121,7 @@ def main(argv=None) -> int:
     parser.add_argument("--csv", metavar="PATH", type=cli.path,
                         help="also write both trajectories, one row per iteration, to PATH (- : standard output)")
     cli.add_readme_block(parser, BLOCK)
+    progress.add_quiet(parser)
     exercise.add_arguments(parser)
     args, ex = exercise.parse_args(parser, argv)
     exercise.refuse_readme(parser, args, ex)
@@ -140,7 +141,8 @@ def main(argv=None) -> int:
     if isinstance(block, int):
         return block
     try:
-        a = analyse(args.iterations, args.counts, ex)
+        with progress.bar(2 * args.iterations, "update", quiet=args.quiet, description="training") as bar:
+            a = analyse(args.iterations, args.counts, ex, on_progress=bar.to)
     except training.TrainingDiverged as exc:
         return cli.fail(PROG, str(exc))
     a["_exercise"] = ex

@@ -26,7 +26,7 @@ def train(iterations: int = 1, learning_rate: float = LEARNING_RATE, **options) 
     takes the other order).
 
     Options are those of training.train: biases, loss, w1, w2, b1, b2, record_every,
-    checkpoints, on_record.
+    checkpoints, on_record, on_progress.
     """
     return training.train("sequential", iterations, learning_rate, **options)
 

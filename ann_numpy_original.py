@@ -24,7 +24,7 @@ def train(iterations: int = 1, learning_rate: float = LEARNING_RATE, **options) 
     (backprop/engine.py, parallel_update; ann_numpy.py takes the other order).
 
     Options are those of training.train: biases, loss, w1, w2, b1, b2, record_every,
-    checkpoints, on_record.
+    checkpoints, on_record, on_progress.
     """
     return training.train("parallel", iterations, learning_rate, **options)
 

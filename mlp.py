@@ -17,11 +17,10 @@ examples:
 import argparse
 import json
 import math
-import sys
 
 import numpy as np
 
-from backprop import cli, datasets, files, layered, optimizers
+from backprop import cli, datasets, files, layered, optimizers, progress
 from backprop.training import TrainingDiverged
 
 PROG = "mlp.py"
@@ -111,7 +110,7 @@ def parser() -> cli.ArgumentParser:
     add("--seed", type=lambda s: cli.whole_number(s, 0, 2**32 - 1), default=0,
         help="seed of the data, the initial weights and the batch order (default 0)")
     add("--json", action="store_true", help="print one JSON document instead of text")
-    add("--quiet", action="store_true", help="no progress lines on stderr")
+    add("--quiet", action="store_true", help=progress.QUIET_HELP)
     add("--plot", metavar="PATH", type=cli.path,
         help="also save the learning curves (MSE per epoch, log scale) as .png, .svg or .pdf")
     return p  # fmt: skip
@@ -154,17 +153,20 @@ def main(argv=None) -> int:
         + (f", stopping at test MSE ≤ {target:g}" if target else ""),
     }
 
-    def progress(epoch, net, history):
-        print(f"epoch {epoch:>5}  train MSE {history.train_mse[-1] * scale:.4e}  "
-              f"test MSE {history.validation_mse[-1] * scale:.4e}  elapsed {history.seconds[-1]:7.2f} s",
-              file=sys.stderr, flush=True)  # fmt: skip
-
     try:
-        history = layered.train(
-            net, data.X_train, data.y_train, optimizer, epochs=epochs, batch_size=args.batch_size, loss=args.loss,
-            order=args.order, rng=np.random.default_rng(seeds[1]), validation=(data.X_test, data.y_test),
-            target_mse=(target / scale) if target else None, on_epoch=None if args.quiet else progress,
-        )  # fmt: skip
+        with progress.bar(epochs, "epoch", quiet=args.quiet) as bar:  # on a terminal only
+
+            def on_epoch(epoch, net, history):
+                bar.note(f"train MSE {history.train_mse[-1] * scale:.4e}, test MSE "
+                         f"{history.validation_mse[-1] * scale:.4e}")  # fmt: skip
+                bar.to(epoch)
+
+            history = layered.train(
+                net, data.X_train, data.y_train, optimizer, epochs=epochs, batch_size=args.batch_size,
+                loss=args.loss, order=args.order, rng=np.random.default_rng(seeds[1]),
+                validation=(data.X_test, data.y_test), target_mse=(target / scale) if target else None,
+                on_epoch=None if isinstance(bar, progress.Silent) else on_epoch,
+            )  # fmt: skip
     except TrainingDiverged as exc:
         return cli.fail(PROG, str(exc))
     if args.plot:

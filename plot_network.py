@@ -30,7 +30,7 @@ import os
 import matplotlib
 import numpy as np
 
-from backprop import cli, diagram, exercise, files, plotting, training
+from backprop import cli, diagram, exercise, files, plotting, progress, training
 from backprop.training import TrainingDiverged
 from backprop.worked_example import ORDERS, step
 
@@ -67,6 +67,7 @@ def build_parser():
                    help=f"frames of the animation, 3..{MAX_FRAMES}: iteration 0 and the distinct rounded values of "
                    "geomspace(1, N, F − 1) (default 60)")  # fmt: skip
     p.add_argument("--fps", type=fps_value, default=10, help="frames per second of the animation (default 10)")
+    progress.add_quiet(p)
     return p
 
 
@@ -136,8 +137,8 @@ def animate(args, ex: exercise.Exercise, orders) -> int:
     writer = animation.FFMpegWriter(fps=args.fps) if mp4 else diagram.GifWriter(fps=args.fps)
     movie = animation.FuncAnimation(fig, update, frames=len(frames), blit=False, cache_frame_data=False)
     try:
-        with files.replacing(path) as tmp:
-            movie.save(tmp, writer=writer, dpi=args.dpi)
+        with files.replacing(path) as tmp, progress.bar(len(frames), "frame", quiet=args.quiet) as bar:
+            movie.save(tmp, writer=writer, dpi=args.dpi, progress_callback=lambda i, n: bar.to(i + 1))
     except OSError as exc:
         return cli.fail(PROG, f"cannot write {path}: {exc.strerror or exc}")
     print(path)

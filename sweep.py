@@ -1,10 +1,11 @@
 """Does the update order matter? Thousands of 2-2-2 networks trained in lockstep, in each order.
 
-Two sweeps, each training every starting point with each update order (parallel, sequential,
+Three sweeps, each training every starting point with each update order (parallel, sequential,
 alternating; see docs/update-orders.md) on the batched engine (backprop/batched.py):
 
   learning-rate   the post's network at many learning rates, log-spaced
   init            many random starting weights at one learning rate
+  grid            the same random starts at each of several learning rates
 
 The text says, per order, which learning rate reaches each error level in the fewest updates,
 the largest that still reaches 1e-4, where the error first rises and where training diverges;
@@ -18,6 +19,8 @@ examples:
   python sweep.py init --distribution normal --scale 2 --random-targets --json > init.json
   python sweep.py learning-rate --plot figures/learning_rate_sweep.png
   python sweep.py --update docs/update-orders.md   # both sweeps at their defaults: "Does the update order matter?"
+  python sweep.py grid --plot figures/order_grid.png
+  python sweep.py grid --update docs/update-orders.md   # the grid at its defaults: its paragraph there
 """
 
 import argparse
@@ -26,13 +29,15 @@ import io
 import json
 import sys
 
-from backprop import cli, files, sweeps
+from backprop import cli, files, progress, sweeps
 from backprop.training import MAX_ITERATIONS, updates
 from backprop.worked_example import ALL_ORDERS
 
 PROG = "sweep.py"
 BLOCK = "update-order-sweeps"
 PAGE = "docs/update-orders.md"  # the page that holds the block
+GRID_BLOCK = "update-order-grid"
+GRID_DEFAULTS = {"from": 0.1, "to": 1000.0, "num": 9, "networks": 1000}
 MAX_NETWORKS = 1_000_000  # per order: with the records and settings, well under 1 GB
 DEFAULTS = {"from": 0.01, "to": 10000.0, "num": 400, "networks": 10_000, "iterations": 10_000}
 PLOT_FORMATS = ("png", "svg", "pdf")
@@ -87,6 +92,7 @@ def add_common(p) -> None:
     p.add_argument("--orders", type=orders_list, default=ALL_ORDERS, metavar="ORDER,...",
                    help="update orders (default parallel,sequential,alternating)")  # fmt: skip
     add_workers(p)
+    progress.add_quiet(p)
     p.add_argument("--csv", metavar="PATH", type=cli.path, help="write one row per network and order (- : stdout)")
     p.add_argument("--json", action="store_true", help="print settings, summary and rows as one JSON document")
     p.add_argument("--plot", metavar="PATH", type=cli.path, help="write the figure (.png, .svg or .pdf)")
@@ -106,24 +112,25 @@ def add_learning_rate_options(p, dest_prefix="") -> None:
                    help="learning rates, log-spaced (default 400)")  # fmt: skip
 
 
-def add_init_options(p, dest_prefix="") -> None:
-    p.add_argument("--networks", dest=dest_prefix + "networks", type=network_count, default=DEFAULTS["networks"],
-                   metavar="N", help="random starts (default 10,000)")  # fmt: skip
+def add_init_options(p, dest_prefix="", networks=DEFAULTS["networks"], learning_rate=True) -> None:
+    p.add_argument("--networks", dest=dest_prefix + "networks", type=network_count, default=networks,
+                   metavar="N", help=f"random starts (default {networks:,})")  # fmt: skip
     p.add_argument("--distribution", dest=dest_prefix + "distribution", choices=("uniform", "normal"),
                    default="uniform", help="uniform in [−S, S] or normal with sd S (default uniform)")  # fmt: skip
     p.add_argument("--scale", dest=dest_prefix + "scale", type=cli.positive_real, default=1.0, metavar="S",
                    help="the weights' scale S > 0 (default 1)")  # fmt: skip
     p.add_argument("--random-targets", dest=dest_prefix + "random_targets", action="store_true",
                    help="draw the targets uniform in (0, 1) instead of the post's")  # fmt: skip
-    p.add_argument("--learning-rate", dest=dest_prefix + "learning_rate", type=cli.positive_real, default=0.5,
-                   metavar="ETA", help="learning rate (default 0.5, the post's)")  # fmt: skip
+    if learning_rate:
+        p.add_argument("--learning-rate", dest=dest_prefix + "learning_rate", type=cli.positive_real, default=0.5,
+                       metavar="ETA", help="learning rate (default 0.5, the post's)")  # fmt: skip
     p.add_argument("--seed", dest=dest_prefix + "seed", type=lambda s: cli.whole_number(s, 0, 2**63 - 1), default=0,
                    help="random seed (default 0)")  # fmt: skip
 
 
 def parser() -> cli.ArgumentParser:
     p = cli.ArgumentParser(PROG, __doc__)
-    sub = p.add_subparsers(dest="sweep", metavar="{learning-rate,init}")
+    sub = p.add_subparsers(dest="sweep", metavar="{learning-rate,init,grid}")
     lr = sub.add_parser("learning-rate", doc="The post's network at many learning rates, in each update order.",
                         help="the post's network at many learning rates")  # fmt: skip
     add_learning_rate_options(lr)
@@ -132,6 +139,19 @@ def parser() -> cli.ArgumentParser:
                           help="many random starting weights")  # fmt: skip
     add_init_options(init)
     add_common(init)
+    grid = sub.add_parser("grid", doc="The same random starts at several learning rates, in each update order: the "
+                          "share reaching 1e-4, the share diverged, the median ratio of updates to parallel's.",
+                          help="random starts × learning rates")  # fmt: skip
+    g = GRID_DEFAULTS
+    grid.add_argument("--from", dest="low", type=cli.positive_real, default=g["from"], metavar="ETA",
+                      help=f"smallest learning rate (default {g['from']:g})")  # fmt: skip
+    grid.add_argument("--to", dest="high", type=cli.positive_real, default=g["to"], metavar="ETA",
+                      help=f"largest learning rate (default {g['to']:g})")  # fmt: skip
+    grid.add_argument("--num", type=network_count, default=g["num"], metavar="N",
+                      help=f"learning rates, log-spaced (default {g['num']})")  # fmt: skip
+    add_init_options(grid, networks=g["networks"], learning_rate=False)
+    add_common(grid)
+    cli.add_readme_block(grid, GRID_BLOCK)
     cli.add_readme_block(p, BLOCK)
     # The page's run: both sweeps at their defaults; smaller runs for a quick look (and the tests).
     p.add_argument("--iterations", dest="readme_iterations", type=cli.positive_count, default=DEFAULTS["iterations"],
@@ -141,6 +161,7 @@ def parser() -> cli.ArgumentParser:
     p.add_argument("--networks", dest="readme_networks", type=network_count, default=DEFAULTS["networks"],
                    metavar="N", help="with --update/--check: random starts (default 10,000)")  # fmt: skip
     add_workers(p)
+    progress.add_quiet(p)
     return p
 
 
@@ -179,6 +200,13 @@ def percent(share: dict) -> str:
 
 def settings_text(s: sweeps.Sweep) -> str:
     c = s.settings
+    if s.kind == "grid":
+        spread = f"uniform in [−{c['scale']:g}, {c['scale']:g}]" if c["distribution"] == "uniform" else (
+            f"normal with sd {c['scale']:g}")  # fmt: skip
+        targets = "targets uniform in (0, 1)" if c["random_targets"] else "the post's targets"
+        return (f"{c['networks']:,} random starts, w1..w8 {spread} (seed {c['seed']}), the post's inputs and fixed "
+                f"biases, {targets}, each at {c['num']:,} learning rate{'s' if c['num'] > 1 else ''} log-spaced from "
+                f"{c['from']:g} to {c['to']:g}, {c['iterations']:,} updates each")  # fmt: skip
     if s.kind == "learning-rate":
         return (f"the post's network (its weights, inputs, targets, fixed biases, E = ½ Σ (t − y)²) at "
                 f"{c['num']:,} learning rate{'s' if c['num'] > 1 else ''} log-spaced from {c['from']:g} to "
@@ -219,6 +247,8 @@ def comparison_lines(c: dict, with_intervals: bool) -> list[str]:
 
 def text_report(s: sweeps.Sweep, summary: dict) -> str:
     ref = sweeps.threshold_name(summary["reference_threshold"])
+    if s.kind == "grid":
+        return grid_text(s, summary)
     title = "Learning-rate sweep" if s.kind == "learning-rate" else "Initialisation sweep"
     out = [f"{title}: {settings_text(s)}.", "Iteration N is the state after N updates.", ""]
     if s.kind == "learning-rate":
@@ -294,14 +324,90 @@ def readme_block(lr: sweeps.Sweep, lr_summary: dict, init: sweeps.Sweep, init_su
     return "\n".join(out) + "\n"
 
 
+def grid_cell(c: dict) -> str:
+    r, d = c["reached"], c["diverged"]
+    ratio = "—" if c["median_ratio"] is None else f"{c['median_ratio']:.4f}"
+    return f"{pct(r['share'])} % ({pct(r['ci95'][0])}–{pct(r['ci95'][1])}), {pct(d['share'])} %, {ratio}"
+
+
+def grid_text(s: sweeps.Sweep, summary: dict) -> str:
+    ref = sweeps.threshold_name(summary["reference_threshold"])
+    out = [f"Order grid: {settings_text(s)}.", "Iteration N is the state after N updates.", "",
+           f"Per learning rate and order: the share of starts reaching {ref} (95 % Wilson interval), the share "
+           f"diverged, and the median of updates to {ref} relative to parallel (where both reach it)", ""]  # fmt: skip
+    width = max(len(grid_cell(c)) for c in summary["cells"]) + 2
+    out.append(f"{'η':>10}" + "".join(f"{order:>{width}}" for order in s.orders))
+    cells = summary["cells"]
+    for i in range(0, len(cells), len(s.orders)):
+        row = cells[i : i + len(s.orders)]
+        out.append(f"{row[0]['learning_rate']:>10.4g}" + "".join(f"{grid_cell(c):>{width}}" for c in row))
+    out += ["", *parting_lines(summary, ref)]
+    return "\n".join(out) + "\n"
+
+
+def parting_lines(summary: dict, ref: str) -> list[str]:
+    """Where each order parts from parallel: the learning rates whose shares reaching ref have 95 %
+    intervals apart, and which way."""
+    out = []
+    for order, parts in summary["parting"].items():
+        if not parts:
+            out.append(f"{order.capitalize()} and parallel: the shares reaching {ref} agree (95 % intervals overlap) "
+                       "at every learning rate.")  # fmt: skip
+            continue
+        more = [p["learning_rate"] for p in parts if p["more"]]
+        fewer = [p["learning_rate"] for p in parts if not p["more"]]
+        said = []
+        for etas, way in ((more, "more"), (fewer, "fewer")):
+            if etas:
+                said.append(f"{way} of its starts reach {ref} than with parallel at η = "
+                            + ", ".join(f"{eta:.4g}" for eta in etas))  # fmt: skip
+        out.append(f"{order.capitalize()} parts from parallel from η = {parts[0]['learning_rate']:.4g}: "
+                   + "; ".join(said) + " (95 % intervals apart).")  # fmt: skip
+    return out
+
+
+def grid_readme(p, args) -> int:
+    """sweep.py grid --update/--check docs/update-orders.md: the paragraph on what the grid measured."""
+    block = files.Block.from_args(PROG, args, GRID_BLOCK)
+    if isinstance(block, int):
+        return block
+    check_range(p, args.low, args.high, args.num)
+    s = run_sweep(args)
+    summary = sweeps.summary(s)
+    shown = ["grid", f"--update {PAGE}"]
+    given = {"--from": args.low, "--to": args.high, "--num": args.num, "--networks": args.networks}
+    for flag, value in given.items():
+        if value != GRID_DEFAULTS[flag[2:]]:
+            shown.append(f"{flag} {value:g}")
+    if args.iterations != DEFAULTS["iterations"]:
+        shown.append(f"--iterations {args.iterations}")
+    return block.finish(PROG, grid_readme_block(s, summary, " ".join(shown)))
+
+
+def grid_readme_block(s: sweeps.Sweep, summary: dict, argv_text: str) -> str:
+    ref = sweeps.threshold_name(summary["reference_threshold"])
+    out = [f"Generated by `python sweep.py {argv_text}`; iteration N is the state after N updates.", "",
+           f"**Learning rate × random starts.** {settings_text(s)[0].upper() + settings_text(s)[1:]}.", "",
+           "| η | " + " | ".join(s.orders) + " |", "|---" * (len(s.orders) + 1) + "|"]  # fmt: skip
+    cells = summary["cells"]
+    for i in range(0, len(cells), len(s.orders)):
+        row = cells[i : i + len(s.orders)]
+        out.append(f"| {row[0]['learning_rate']:.4g} | " + " | ".join(grid_cell(c) for c in row) + " |")
+    out += ["", f"Each cell: the share of the starts reaching {ref} within the run (95 % Wilson interval), the "
+            f"share diverged, and the median of updates to {ref} relative to parallel over the starts where both "
+            "reach it.", "", *parting_lines(summary, ref)]  # fmt: skip
+    return "\n".join(out) + "\n"
+
+
 # --- outputs -------------------------------------------------------------------------------------
 
 
 def csv_text(s: sweeps.Sweep) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(sweeps.columns(s))
-    for row in sweeps.rows(s):
+    grid = s.kind == "grid"  # one row per learning rate and order; the others, one per network and order
+    writer.writerow(sweeps.GRID_COLUMNS if grid else sweeps.columns(s))
+    for row in sweeps.grid_rows(sweeps.summary(s)) if grid else sweeps.rows(s):
         writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else v for v in row])
     return out.getvalue()
 
@@ -311,7 +417,8 @@ def json_document(s: sweeps.Sweep, summary: dict) -> dict:
         "sweep": s.kind, "settings": {**s.settings, "orders": list(s.orders),
                                       "thresholds": [sweeps.threshold_name(t) for t in s.result.thresholds]},
         "counting": "iteration N is the state after N weight updates; iteration 0 is the initial weights",
-        "summary": summary, "columns": sweeps.columns(s), "rows": list(sweeps.rows(s)),
+        "summary": summary, "columns": sweeps.GRID_COLUMNS if s.kind == "grid" else sweeps.columns(s),
+        "rows": list(sweeps.grid_rows(summary) if s.kind == "grid" else sweeps.rows(s)),
     }  # fmt: skip
 
 
@@ -327,28 +434,42 @@ def json_safe(value):
 
 
 def run_sweep(args) -> sweeps.Sweep:
-    if args.sweep == "learning-rate":
-        return sweeps.learning_rate_sweep(args.low, args.high, args.num, args.iterations, args.thresholds, args.orders,
-                                          args.workers)  # fmt: skip
-    return sweeps.init_sweep(args.networks, args.iterations, args.learning_rate, args.distribution, args.scale,
-                             args.random_targets, args.seed, args.thresholds, args.orders, args.workers)  # fmt: skip
+    starts = args.networks if args.sweep == "init" else args.num * (args.networks if args.sweep == "grid" else 1)
+    with progress.bar(starts * len(args.orders), "network", quiet=args.quiet) as bar:  # on a terminal only
+        if args.sweep == "grid":
+            return sweeps.grid_sweep(args.low, args.high, args.num, args.networks, args.iterations, args.distribution,
+                                     args.scale, args.random_targets, args.seed, args.thresholds, args.orders,
+                                     args.workers, on_progress=bar.to)  # fmt: skip
+        if args.sweep == "learning-rate":
+            return sweeps.learning_rate_sweep(args.low, args.high, args.num, args.iterations, args.thresholds,
+                                              args.orders, args.workers, on_progress=bar.to)  # fmt: skip
+        return sweeps.init_sweep(args.networks, args.iterations, args.learning_rate, args.distribution, args.scale,
+                                 args.random_targets, args.seed, args.thresholds, args.orders, args.workers,
+                                 on_progress=bar.to)  # fmt: skip
 
 
 def main(argv=None) -> int:
     p = parser()
     args = p.parse_args(argv)
+    if args.sweep == "grid" and "parallel" not in args.orders:
+        p.error("argument --orders: the grid compares each order with parallel; include parallel")
+    if args.sweep == "grid" and (args.update or args.check):
+        return grid_readme(p, args)
     readme = bool(args.update or args.check)
     if args.sweep is None and not readme:
-        p.error("choose a sweep: learning-rate or init (or --update/--check README for both)")
+        p.error("choose a sweep: learning-rate, init or grid (or --update/--check docs/update-orders.md for both)")
     if readme:
         if args.sweep is not None:
             p.error("--update and --check run both sweeps at their defaults: give them without a sweep")
         block = files.Block.from_args(PROG, args, BLOCK)
         if isinstance(block, int):
             return block
-        lr = sweeps.learning_rate_sweep(DEFAULTS["from"], DEFAULTS["to"], args.readme_num, args.readme_iterations,
-                                        workers=args.workers)  # fmt: skip
-        init = sweeps.init_sweep(args.readme_networks, args.readme_iterations, workers=args.workers)
+        total = (args.readme_num + args.readme_networks) * len(ALL_ORDERS)
+        with progress.bar(total, "network", quiet=args.quiet) as bar:  # on a terminal only
+            lr = sweeps.learning_rate_sweep(DEFAULTS["from"], DEFAULTS["to"], args.readme_num,
+                                            args.readme_iterations, workers=args.workers, on_progress=bar.to)
+            init = sweeps.init_sweep(args.readme_networks, args.readme_iterations, workers=args.workers,
+                                     on_progress=lambda n: bar.to(args.readme_num * len(ALL_ORDERS) + n))
         shown = [f"--update {PAGE}"]
         for flag, value in (("--iterations", args.readme_iterations), ("--num", args.readme_num),
                             ("--networks", args.readme_networks)):  # fmt: skip
@@ -356,7 +477,7 @@ def main(argv=None) -> int:
                 shown.append(f"{flag} {value}")
         return block.finish(PROG, readme_block(lr, sweeps.summary(lr), init, sweeps.summary(init), " ".join(shown)))
 
-    if args.sweep == "learning-rate":
+    if args.sweep in ("learning-rate", "grid"):
         check_range(p, args.low, args.high, args.num)
     # Every output is checked before training.
     if args.plot and plot_format(args.plot) not in PLOT_FORMATS:

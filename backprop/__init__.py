@@ -2,7 +2,8 @@
 
 The 2-2-2 network of Mazur's post:
     worked_example  the post's network and math in its names: the reference (forward, gradients, both orders)
-    engine          the same math computed in place, fast: FastNetwork and the update orders
+    scalar          the same math in Python floats, fast for one network: what train() runs
+    engine          the same math in NumPy, in place: FastNetwork, for the updates scalar hands over
     training        the training loop, its arguments and what it records (Trajectory)
     batched         many networks in lockstep (structure of arrays): train_many, what a sweep records
     sweeps          the sweeps of sweep.py over learning rates and starting weights, and their summaries

@@ -250,12 +250,16 @@ def verdict(results) -> list[str]:
 # --- everything at once ----------------------------------------------------------------------
 
 
-def analyse(iterations: int, counts, ex: Exercise = POST) -> dict:
+def analyse(iterations: int, counts, ex: Exercise = POST, on_progress=None) -> dict:
     """Every section for the exercise ex; each order trained once to `iterations` with every iteration
     recorded (the trajectories are returned under "_trajectories", which JSON output leaves out).
     The reconciliation with the post (section 4) is made for the post's network and settings only:
-    "reconciliation" and "verdict" are empty for any other."""
-    trajectories = {order: training.train(order, iterations, **ex.training()) for order in REPORTED_ORDERS}
+    "reconciliation" and "verdict" are empty for any other. on_progress(updates): how many
+    updates of the two runs are done, out of 2 × iterations (a progress bar's)."""
+    trajectories = {}
+    for i, order in enumerate(REPORTED_ORDERS):
+        done = None if on_progress is None else lambda k, before=i * iterations: on_progress(before + k)
+        trajectories[order] = training.train(order, iterations, **ex.training(), on_progress=done)
     results = reconcile(trajectories) if ex.is_post() else []
     return {
         "settings": {"learning_rate": ex.learning_rate, "biases": ex.biases, "loss": ex.loss,

@@ -37,9 +37,12 @@ results are the same for any number of workers.
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import pickle
 import signal
+import struct
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -210,6 +213,7 @@ def train_many(
     trace_every: int = 1,
     checkpoints=(),
     workers: int | None = None,
+    on_progress=None,
 ) -> ManyResult:
     """Train K networks for `iterations` updates each, in lockstep, and record what a sweep needs.
 
@@ -220,7 +224,8 @@ def train_many(
     first rise. trace: the indices of networks whose error is recorded at iterations 0,
     trace_every, 2 trace_every, ... and the last. checkpoints: iterations at which every
     network's weights, biases, outputs and error are kept (ManyResult.state). workers:
-    processes (default: all cores); the results do not depend on it.
+    processes (default: all cores); the results do not depend on it. on_progress(networks): how
+    many networks are trained, after each block (a progress bar's).
     """
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
         raise ValueError(f"iterations must be a whole number >= 0, not {iterations!r}")
@@ -284,8 +289,11 @@ def train_many(
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a whole number >= 1, not {workers!r}")
     shares = [tasks[i::workers] for i in range(min(workers, len(tasks)))]  # round robin, the same cut for any N
+    if on_progress is not None:
+        train_block = counting_blocks(train_block, shares, on_progress)
     if len(shares) > 1 and hasattr(os, "fork"):  # no fork (Windows): one process, the same results
-        records = run_in_processes(shares, train_block)
+        with polling(train_block):
+            records = run_in_processes(shares, train_block)
     else:
         records = [[train_block(task) for task in share] for share in shares]
     for share, share_records in zip(shares, records, strict=True):
@@ -300,6 +308,52 @@ def train_many(
             for name in ("params", "out_o", "E_total"):
                 result.checkpoint_state[name][..., members] = block_records["checkpoints"][name]
     return result
+
+
+def counting_blocks(train_block, shares, on_progress):
+    """train_block, counting the networks of each share trained in a page of memory that forked
+    workers share (one slot per share: no two processes write the same one); in this process
+    each block calls on_progress(networks trained), and polling() calls it while workers train."""
+    slot_of = {id(task): i for i, share in enumerate(shares) for task in share}
+    slots = mmap.mmap(-1, 8 * len(shares))  # anonymous: shared with the children forked after this
+
+    def trained() -> int:
+        return sum(struct.unpack_from(f"{len(shares)}q", slots))
+
+    def counted(members) -> dict:
+        records = train_block(members)
+        offset = 8 * slot_of[id(members)]
+        struct.pack_into("q", slots, offset, struct.unpack_from("q", slots, offset)[0] + len(members))
+        if os.getpid() == parent:
+            on_progress(trained())
+        return records
+
+    parent = os.getpid()
+    counted.report = lambda: on_progress(trained())
+    return counted
+
+
+@contextlib.contextmanager
+def polling(train_block, every: float = 0.25):
+    """While the workers train: a thread that reports their progress every `every` seconds."""
+    report = getattr(train_block, "report", None)
+    if report is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(every):
+            report()
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        report()
 
 
 def run_in_processes(shares, train_block) -> list:

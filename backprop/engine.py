@@ -1,4 +1,8 @@
-"""The fast 2-2-2 engine: the worked example's math (worked_example.py) computed in place.
+"""The 2-2-2 engine in NumPy: the worked example's math (worked_example.py) computed in place.
+
+train() runs scalar.py, the same update in Python floats (several times faster on 2-vectors),
+and hands this engine the updates whose floating-point checks decide something: a saturated
+sigmoid (forward_without_overflow) and divergence (training.advance).
 
 The same formulas, one NumPy call per line, for training runs of millions of updates.
 On 2-vectors NumPy's cost is per call (about 0.2 µs), not per number, so the engine
@@ -45,7 +49,7 @@ class FastNetwork:
 
     def __init__(self, learning_rate, biases, loss, w1, w2, b1, b2, x=INPUT, target=TARGET):
         check_biases(biases)
-        self.loss = loss
+        self.loss, self.biases = loss, biases
         self.learning_rate = float(learning_rate)
         self.target = np.array(target, dtype=float)
         self.x_1 = np.append(np.asarray(x, dtype=float), 1.0)  # [i1, i2, 1]: the hidden layer's input

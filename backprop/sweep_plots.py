@@ -4,6 +4,7 @@ learning_rate_figure: updates to reach each error level against η, log-log, one
 order, the η where an order misses the level shaded, η = 0.5 marked.
 init_figure: the distribution over the random starts of log2(updates order / updates
 parallel) for sequential and alternating, and a scatter of the two counts.
+grid_figure: the grid's shares (reaching 1e-4, diverged) and median ratio to parallel against η.
 Colours are plotting.py's (Paul Tol's high contrast) with a third for the alternating order.
 """
 
@@ -20,7 +21,45 @@ render = plotting.render
 
 
 def figure(s: sweeps.Sweep) -> Figure:
-    return learning_rate_figure(s) if s.kind == "learning-rate" else init_figure(s)
+    return {"learning-rate": learning_rate_figure, "init": init_figure, "grid": grid_figure}[s.kind](s)
+
+
+def grid_figure(s: sweeps.Sweep) -> Figure:
+    """The grid against η: the shares reaching the reference threshold and diverged, with their 95 %
+    Wilson intervals as bands, and the median ratio of updates to parallel's; one line per order."""
+    summary = sweeps.summary(s)
+    name = sweeps.threshold_name(summary["reference_threshold"])
+    fig = Figure(figsize=(15.5, 4.8), layout="constrained")
+    reached, diverged, ratios = fig.subplots(1, 3)
+    c = s.settings
+    fig.suptitle(f"Random starts × learning rates: {c['networks']:,} starts (w1..w8 {c['distribution']}, scale "
+                 f"{c['scale']:g}, seed {c['seed']}) at {c['num']} η from {c['from']:g} to {c['to']:g}, "
+                 f"{c['iterations']:,} updates; bands: 95 % Wilson intervals", fontsize="medium")  # fmt: skip
+    for order in s.orders:
+        cells = [cell for cell in summary["cells"] if cell["order"] == order]
+        etas = np.array([cell["learning_rate"] for cell in cells])
+        style = STYLE[order]
+        for key, ax in (("reached", reached), ("diverged", diverged)):
+            share = np.array([cell[key]["share"] for cell in cells])
+            low, high = (np.array([cell[key]["ci95"][i] for cell in cells]) for i in (0, 1))
+            ax.plot(etas, share, label=order, **style)
+            ax.fill_between(etas, low, high, color=style["color"], alpha=0.15, linewidth=0)
+        ratio = np.array([np.nan if cell["median_ratio"] is None else cell["median_ratio"] for cell in cells])
+        ratios.plot(etas, ratio, label=order, marker="o", markersize=3, **style)
+    reached.set_title(f"share of the starts reaching E ≤ {name}", fontsize="medium")
+    diverged.set_title("share of the starts diverging", fontsize="medium")
+    for ax in (reached, diverged):
+        ax.set_ylabel("share of the starts")
+        ax.set_ylim(-0.03, 1.03)
+    ratios.axhline(1.0, color="black", linestyle=":", linewidth=1.0)
+    ratios.set_title(f"median of updates to {name} ÷ parallel's, where both reach it", fontsize="medium")
+    ratios.set_ylabel("median ratio")
+    for ax in (reached, diverged, ratios):
+        plotting.log_scale(ax, "x")
+        ax.set_xlabel("learning rate η (log scale)")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize="small")
+    return fig
 
 
 def learning_rate_figure(s: sweeps.Sweep) -> Figure:

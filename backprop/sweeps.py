@@ -2,6 +2,7 @@
 
 learning_rate_sweep: the post's network at many learning rates, each update order.
 init_sweep: many random starting weights at one learning rate, each update order on the same starts.
+grid_sweep: the same random starts at each of several learning rates, each update order.
 Both return a Sweep (the settings of every network and its batched.ManyResult); the summaries
 read it and never train again. Iteration N is the state after N updates.
 """
@@ -38,7 +39,7 @@ class Sweep:
     o × S + s is start s trained in orders[o].
     """
 
-    kind: str  # "learning-rate" or "init"
+    kind: str  # "learning-rate", "init" or "grid"
     settings: dict
     orders: tuple[str, ...]
     learning_rate: np.ndarray
@@ -71,15 +72,18 @@ class Sweep:
         return REFERENCE if REFERENCE in self.result.thresholds else min(self.result.thresholds)
 
 
-def train(kind, settings, orders, learning_rate, w, b1, b2, x, target, iterations, thresholds, workers) -> Sweep:
+def train(kind, settings, orders, learning_rate, w, b1, b2, x, target, iterations, thresholds, workers,
+          on_progress=None) -> Sweep:  # fmt: skip
     """Each starting point (axis 0 of learning_rate, w, ...) trained in each order: one batched pass per
-    order, so that memory stays proportional to the number of starts."""
+    order, so that memory stays proportional to the number of starts. on_progress(networks): how many
+    of the len(orders) × starts networks are trained, after each block (a progress bar's)."""
     w = np.asarray(w, dtype=float)
+    starts = len(w)
     runs = [
         batched.train_many(iterations, learning_rate, order=order, w1=w[:, :4].reshape(-1, 2, 2),
                            w2=w[:, 4:].reshape(-1, 2, 2), b1=b1, b2=b2, x=x, target=target, thresholds=thresholds,
-                           workers=workers)
-        for order in orders
+                           workers=workers, on_progress=on_progress and (lambda n, i=i: on_progress(i * starts + n)))
+        for i, order in enumerate(orders)
     ]  # fmt: skip
     joined = lambda name, axis=0: np.concatenate([getattr(r, name) for r in runs], axis=axis)  # noqa: E731
     first = runs[0]
@@ -97,19 +101,32 @@ def post_weights(k: int) -> np.ndarray:
     return np.tile(np.concatenate([W1_INIT.ravel(), W2_INIT.ravel()]), (k, 1))
 
 
-def learning_rate_sweep(low, high, num, iterations, thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None) -> Sweep:
-    """The post's network at num learning rates log-spaced from low to high."""
+def learning_rate_sweep(low, high, num, iterations, thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None,
+                        on_progress=None) -> Sweep:  # fmt: skip
+    """The post's network at num learning rates log-spaced from low to high (on_progress: see train())."""
     etas = np.geomspace(low, high, num)
     settings = {"from": low, "to": high, "num": num, "iterations": iterations}
     return train("learning-rate", settings, orders, etas, post_weights(num), np.full(num, B1_INIT),
                  np.full(num, B2_INIT), np.tile(INPUT, (num, 1)), np.tile(TARGET, (num, 1)), iterations, thresholds,
-                 workers)  # fmt: skip
+                 workers, on_progress)  # fmt: skip
 
 
 def init_sweep(networks, iterations, learning_rate=0.5, distribution="uniform", scale=1.0, random_targets=False,
-               seed=0, thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None) -> Sweep:  # fmt: skip
+               seed=0, thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None, on_progress=None) -> Sweep:  # fmt: skip
     """networks starting weights w1..w8 drawn uniform in [−scale, scale] or normal with sd scale
-    (and, with random_targets, targets uniform in (0, 1)); the post's inputs and biases."""
+    (and, with random_targets, targets uniform in (0, 1)); the post's inputs and biases (on_progress: see
+    train())."""
+    w, target = random_starts(networks, distribution, scale, random_targets, seed)
+    settings = {"networks": networks, "iterations": iterations, "learning_rate": learning_rate,
+                "distribution": distribution, "scale": scale, "random_targets": random_targets,
+                "seed": seed}  # fmt: skip
+    return train("init", settings, orders, np.full(networks, learning_rate), w, np.full(networks, B1_INIT),
+                 np.full(networks, B2_INIT), np.tile(INPUT, (networks, 1)), target, iterations, thresholds,
+                 workers, on_progress)  # fmt: skip
+
+
+def random_starts(networks, distribution="uniform", scale=1.0, random_targets=False, seed=0):
+    """(w (networks, 8), target (networks, 2)): the init sweep's random starts."""
     rng = np.random.default_rng(seed)
     if distribution == "uniform":
         w = rng.uniform(-scale, scale, (networks, 8))
@@ -121,12 +138,22 @@ def init_sweep(networks, iterations, learning_rate=0.5, distribution="uniform", 
     if random_targets:
         target = 1.0 - rng.uniform(0.0, 1.0, (networks, 2))  # in (0, 1]; 1.0 itself has probability 2^−53
         target[target == 1.0] = 0.5
-    settings = {"networks": networks, "iterations": iterations, "learning_rate": learning_rate,
+    return w, target
+
+
+def grid_sweep(low, high, num, networks, iterations, distribution="uniform", scale=1.0, random_targets=False, seed=0,
+               thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None, on_progress=None) -> Sweep:  # fmt: skip
+    """The same `networks` random starts (random_starts()) at each of num learning rates log-spaced from
+    low to high, in each order: start i × networks + j is random start j at the i-th learning rate."""
+    etas = np.geomspace(low, high, num)
+    w, target = random_starts(networks, distribution, scale, random_targets, seed)
+    settings = {"from": low, "to": high, "num": num, "networks": networks, "iterations": iterations,
                 "distribution": distribution, "scale": scale, "random_targets": random_targets,
                 "seed": seed}  # fmt: skip
-    return train("init", settings, orders, np.full(networks, learning_rate), w, np.full(networks, B1_INIT),
-                 np.full(networks, B2_INIT), np.tile(INPUT, (networks, 1)), target, iterations, thresholds,
-                 workers)  # fmt: skip
+    k = num * networks
+    return train("grid", settings, orders, np.repeat(etas, networks), np.tile(w, (num, 1)), np.full(k, B1_INIT),
+                 np.full(k, B2_INIT), np.tile(INPUT, (k, 1)), np.tile(target, (num, 1)), iterations, thresholds,
+                 workers, on_progress)  # fmt: skip
 
 
 # --- what the numbers say -----------------------------------------------------------------------
@@ -237,8 +264,65 @@ def init_summary(s: Sweep) -> dict:
                             if order in s.orders and against in s.orders]}  # fmt: skip
 
 
+def share(count: int, n: int) -> dict:
+    low, high = wilson(count, n)
+    return {"count": count, "share": count / n if n else math.nan, "ci95": [low, high]}
+
+
+def grid_summary(s: Sweep) -> dict:
+    """Per learning rate and order, over the random starts: the share reaching the reference threshold,
+    the share diverged (95 % Wilson intervals), and the median of updates(order) / updates(parallel)
+    over the starts where both reach it after at least one update."""
+    n, etas = s.settings["networks"], np.geomspace(s.settings["from"], s.settings["to"], s.settings["num"])
+    cells = []
+    for i, eta in enumerate(etas):
+        starts = slice(i * n, (i + 1) * n)
+        parallel = s.updates_to(s.reference, "parallel")[starts] if "parallel" in s.orders else None
+        for order in s.orders:
+            updates = s.updates_to(s.reference, order)[starts]
+            diverged = s.result.diverged_at[s.of(order)[starts]] != batched.NOT_REACHED
+            cell = {"learning_rate": float(eta), "order": order, "starts": n,
+                    "reached": share(int((~np.isnan(updates)).sum()), n), "diverged": share(int(diverged.sum()), n),
+                    "median_ratio": None, "ratio_starts": 0}  # fmt: skip
+            if parallel is not None:
+                both = ~np.isnan(updates) & ~np.isnan(parallel) & (parallel > 0)
+                cell["ratio_starts"] = int(both.sum())
+                if both.any():
+                    cell["median_ratio"] = float(np.median(updates[both] / parallel[both]))
+            cells.append(cell)
+    return {"reference_threshold": s.reference, "cells": cells,
+            "parting": {order: parting(cells, order) for order in s.orders if order != "parallel"}}  # fmt: skip
+
+
+def parting(cells, order: str, against: str = "parallel") -> list[dict]:
+    """The learning rates at which order's share reaching the threshold and against's part: their 95 %
+    intervals do not overlap. [{learning_rate, more (True: more of order's starts reach it), shares}]."""
+    by = {(c["learning_rate"], c["order"]): c for c in cells}
+    out = []
+    for eta in dict.fromkeys(c["learning_rate"] for c in cells):
+        if (eta, against) not in by or (eta, order) not in by:
+            continue
+        a, b = by[eta, order]["reached"], by[eta, against]["reached"]
+        if a["ci95"][0] > b["ci95"][1] or a["ci95"][1] < b["ci95"][0]:
+            out.append({"learning_rate": eta, "more": a["share"] > b["share"], "shares": [a["share"], b["share"]]})
+    return out
+
+
 def summary(s: Sweep) -> dict:
-    return learning_rate_summary(s) if s.kind == "learning-rate" else init_summary(s)
+    return {"learning-rate": learning_rate_summary, "init": init_summary, "grid": grid_summary}[s.kind](s)
+
+
+GRID_COLUMNS = ["learning_rate", "order", "starts", "reached", "share_reached", "reached_ci95_low",
+                "reached_ci95_high", "diverged", "share_diverged", "diverged_ci95_low", "diverged_ci95_high",
+                "median_ratio_to_parallel", "ratio_starts"]  # fmt: skip
+
+
+def grid_rows(summary: dict):
+    """One row per learning rate and order (GRID_COLUMNS; None: no start where both reach the threshold)."""
+    for c in summary["cells"]:
+        r, d = c["reached"], c["diverged"]
+        yield [c["learning_rate"], c["order"], c["starts"], r["count"], r["share"], *r["ci95"], d["count"],
+               d["share"], *d["ci95"], c["median_ratio"], c["ratio_starts"]]  # fmt: skip
 
 
 # --- rows ------------------------------------------------------------------------------------------

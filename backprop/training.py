@@ -1,13 +1,16 @@
 """Training the 2-2-2 network: the loop, what it records (Trajectory), and its arguments.
 
-train(order, iterations, ...) runs the fast engine (engine.py) with one of its update
-orders and returns a Trajectory. Counting: iteration N is the state after N weight
-updates; iteration 0 is the initial weights. A Trajectory row for iteration N holds the
-weights after N updates and the forward pass (hidden, output, error) at those weights.
+train(order, iterations, ...) runs the single-network engine (scalar.py, plain Python
+floats) with one of the update orders, handing the rare update it cannot vouch for (a
+saturated sigmoid, an overflow) to the NumPy engine (engine.py), and returns a Trajectory.
+Counting: iteration N is the state after N weight updates; iteration 0 is the initial
+weights. A Trajectory row for iteration N holds the weights after N updates and the
+forward pass (hidden, output, error) at those weights.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Callable, Iterable
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from backprop import scalar
 from backprop.engine import UPDATES, FastNetwork
 from backprop.worked_example import (
     B1_INIT,
@@ -26,6 +30,7 @@ from backprop.worked_example import (
     W1_INIT,
     W2_INIT,
     check_loss,
+    error,
     errors,
 )
 
@@ -39,6 +44,9 @@ MAX_ITERATIONS = 100_000_000
 ROW_BYTES = 248
 PEAK_FACTOR = 1.3
 MAX_RECORDED_ROWS = 10_000_000
+
+# At most how many updates scalar.run makes in one call (between progress reports).
+CHUNK = 2**16
 
 
 def memory_text(rows: int) -> str:
@@ -208,12 +216,14 @@ def train(
     record_every: int = 1,
     checkpoints: Iterable[int] | None = None,
     on_record: Callable[[int, float], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Trajectory:
     """Train with one update order, recording the rows that recorded_iterations() names.
 
     order: "parallel", "sequential" or "alternating" (engine.UPDATES); x and target: the inputs i1, i2 and the
     targets (the post's by default). on_record(iteration, error) is
-    called for each row as it is recorded. Raises TrainingDiverged on floating-point
+    called for each row as it is recorded; on_progress(iteration) at least every CHUNK updates
+    (a progress bar's). Raises TrainingDiverged on floating-point
     overflow, ValueError on bad arguments.
     """
     if order not in UPDATES:
@@ -230,7 +240,7 @@ def train(
     states = np.empty((len(rows), FastNetwork.STATE_SIZE))
     gradients = np.empty((len(rows), FastNetwork.GRADIENT_SIZE))
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-        loop(net, UPDATES[order], rows, states, gradients, on_record)
+        loop(net, order, rows, states, gradients, on_record, on_progress)
     fields = FastNetwork.unpack(states, gradients)
     return Trajectory(
         order, learning_rate, biases, loss, net.x_1[:2].copy(), net.target.copy(), np.array(rows, dtype=np.int64),
@@ -238,29 +248,114 @@ def train(
     )  # fmt: skip
 
 
-def loop(net: FastNetwork, update, rows, states, gradients, on_record) -> None:
+def loop(net: FastNetwork, order: str, rows, states, gradients, on_record, on_progress=None) -> None:
     """Train net to iteration rows[-1], recording each iteration in rows: its state in the next
-    row of states, and in the same row of gradients the gradient that its next update applies."""
+    row of states, and in the same row of gradients the gradient that its next update applies.
+
+    The updates are scalar.run's, at most CHUNK at a time; an update that it leaves (a
+    saturated sigmoid, a value that is not finite) is FastNetwork's, in advance()."""
     try:
         net.forward()
     except FloatingPointError:
         saturated_forward(net, 0)
-    state, gradient, last, k = net.state, net.gradient, len(rows) - 1, rows[0]
+    update, last = UPDATES[order], len(rows) - 1
+    step = functools.partial(scalar.run, order=order, biases=net.biases, c=float(net.c[0]), eta=net.learning_rate,
+                             x=tuple(net.x_1[:2].tolist()), target=tuple(net.target.tolist()))  # fmt: skip
+    s, k, size = tuple(net.state[: scalar.STATE_SIZE].tolist()), 0, scalar.record_size(net.biases)
+    recorded, filled = [], 0  # the updates recorded and not yet in states, gradients; the rows filled
+    exact = {}  # the gradients of the recorded updates that FastNetwork made, by row
+
+    def go(stop: int, record) -> None:
+        """From iteration k to iteration stop; record each update when record is a list (scalar.record_size)."""
+        nonlocal s, k
+        while k < stop:
+            try:
+                s, made = step(s, min(stop - k, CHUNK), record=record)
+            except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM: say how far training got
+                interrupt.where = f"iteration {k + getattr(interrupt, 'updates_made', 0)}"
+                raise
+            k += made
+            if k < stop and made < CHUNK:  # the next update is FastNetwork's
+                load(net, s)
+                advance(net, update, k, k + 1)
+                if record is not None:
+                    exact[filled + len(record) // size] = net.gradient.copy()
+                    record.extend(as_record(s, net.biases))
+                s, k = tuple(net.state[: scalar.STATE_SIZE].tolist()), k + 1
+            if on_progress is not None:
+                on_progress(k)
+            if record is not None and len(record) >= CHUNK * size:
+                flush()
+
+    def flush() -> None:
+        """Move the recorded updates into states and gradients (a list of floats takes 4 times the memory)."""
+        nonlocal filled
+        done = np.fromiter(recorded, float, len(recorded)).reshape(-1, size)
+        unpack_records(done, net, states[filled : filled + len(done)], gradients[filled : filled + len(done)])
+        for r in [r for r in exact if r < filled + len(done)]:
+            gradients[r] = exact.pop(r)
+        filled += len(done)
+        recorded.clear()
+
     try:
-        for r, k in enumerate(rows):
-            states[r] = state  # the weights after k updates and the forward pass at them
+        r = 0
+        while r < last:
             if on_record is not None:
-                on_record(k, net.error())
-            if r == last:
-                break
-            advance(net, update, k, k + 1)
-            gradients[r] = gradient  # the gradient that update k + 1 applied
-            if rows[r + 1] > k + 1:
-                advance(net, update, k + 1, rows[r + 1])
-    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: say how far training got
+                on_record(k, error(s[12:14], net.target, net.loss))
+            # rows r..j are consecutive iterations: the updates from them are recorded in one go
+            j = last if on_record is None and rows[last] - rows[r] == last - r else r
+            while on_record is None and j < last and rows[j + 1] == rows[j] + 1:
+                j += 1
+            if j > r:
+                go(rows[j], recorded)
+                r = j
+            else:
+                go(rows[r] + 1, recorded)
+                go(rows[r + 1], None)
+                r += 1
+        if on_record is not None:
+            on_record(k, error(s[12:14], net.target, net.loss))
+    except KeyboardInterrupt as stop:
         stop.where = getattr(stop, "where", None) or f"iteration {k}"
         raise
-    gradients[last] = next_gradient(net, update)
+    flush()
+    following = []  # the last row: its state, and the gradient that the next update would apply
+    if step(s, 1, record=following)[1] == 1:
+        unpack_records(np.array([following]), net, states[last:], gradients[last:])
+    else:
+        states[last, : scalar.STATE_SIZE], states[last, scalar.STATE_SIZE] = s, 1.0
+        load(net, s)
+        gradients[last] = next_gradient(net, update)
+
+
+WEIGHTS, BIASES = [0, 1, 3, 4, 6, 7, 9, 10], [2, 5, 8, 11]  # where w1..w8 and the biases sit in a state row
+
+
+def as_record(s, biases: str) -> list:
+    """The state s as scalar.run records it, with NaN for the deltas (the gradient is stored apart)."""
+    kept = [s[i] for i in WEIGHTS] + ([] if biases == "fixed" else [s[i] for i in BIASES])
+    return kept + list(s[12:16]) + [math.nan] * 4
+
+
+def unpack_records(done: np.ndarray, net: FastNetwork, states: np.ndarray, gradients: np.ndarray) -> None:
+    """Rows of scalar.run's records (scalar.record_size) as FastNetwork's state and gradient rows:
+    dE/dW2 = delta_o out_hᵀ and dE/dW1 = delta_h xᵀ, the same products run() took."""
+    states[:, WEIGHTS] = done[:, :8]
+    states[:, BIASES] = net.state[BIASES] if net.biases == "fixed" else done[:, 8:12]
+    states[:, 12:16], states[:, 16] = done[:, -8:-4], 1.0
+    out_h, delta_o, delta_h = done[:, -6:-4], done[:, -4:-2], done[:, -2:]
+    layers = gradients.reshape(-1, 2, 2, 3)  # [dE/dW1 | dE/db1], [dE/dW2 | dE/db2]
+    for layer, delta, inputs in ((0, delta_h, net.x_1[:2]), (1, delta_o, out_h.T[:, :, None])):
+        layers[:, layer, :, 0] = delta * inputs[0]
+        layers[:, layer, :, 1] = delta * inputs[1]
+        layers[:, layer, :, 2] = (delta[:, 0] + delta[:, 1])[:, None] if net.biases == "shared" else delta
+
+
+def load(net: FastNetwork, s) -> None:
+    """Put the state s (scalar.run's) into net, with dout/dnet as its forward() computes it."""
+    net.state[: scalar.STATE_SIZE] = s
+    np.subtract(net.one_4, net.outputs, net.dout_dnet)
+    np.multiply(net.dout_dnet, net.outputs, net.dout_dnet)
 
 
 def advance(net: FastNetwork, update, start: int, stop: int) -> None:

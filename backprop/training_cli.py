@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 
-from backprop import cli, exercise, gradcheck
+from backprop import cli, exercise, gradcheck, progress
 from backprop.training import (
     COUNTING,
     MAX_ITERATIONS,
@@ -46,8 +46,12 @@ def training_parser(prog: str, doc: str) -> cli.ArgumentParser:
         "--check-gradients", action="store_true",
         help="compare the first update with −η × the central finite-difference gradient and exit",
     )  # fmt: skip
+    progress.add_quiet(parser)
     exercise.add_arguments(parser)
     return parser
+
+
+SHOW_PROGRESS_FROM = 1_000_000  # updates: a bar from here on (about a second)
 
 
 def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
@@ -78,11 +82,14 @@ def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
 
     options = ex.training()
     learning_rate = options.pop("learning_rate")
+    # A bar unless the errors printed while training show the progress themselves.
+    quiet = args.quiet or stream_errors or args.iterations < SHOW_PROGRESS_FROM
     try:
-        trajectory = train(
-            args.iterations, learning_rate, **options,
-            record_every=args.print_every, on_record=print_error if stream_errors else None,
-        )  # fmt: skip
+        with progress.bar(args.iterations, "update", quiet=quiet) as bar:
+            trajectory = train(
+                args.iterations, learning_rate, **options, record_every=args.print_every,
+                on_record=print_error if stream_errors else None, on_progress=bar.to,
+            )  # fmt: skip
     except TrainingDiverged as exc:
         return cli.fail(prog, str(exc))
     if args.json:

@@ -1,8 +1,8 @@
 """The worked example of Matt Mazur's "A Step by Step Backpropagation Example" (2015), readable.
 
 This is the reference: the math as the post writes it, one line per formula, in the
-post's names. The fast engine (engine.py) computes the same numbers in place and is
-tested against step() below, update by update (tests/test_engine.py).
+post's names. The fast engines (scalar.py in Python floats, engine.py in NumPy) compute the
+same numbers and are tested against step() below, update by update (tests/test_engine.py).
 
 One input x = [i1, i2], two hidden and two output neurons, all logistic (sigmoid).
 Where the post's eight weights sit (row i feeds neuron i of the next layer; the

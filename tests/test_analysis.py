@@ -83,7 +83,8 @@ def test_the_verdict_in_readme_is_current(full, root):
 
 def test_json_and_csv(full, monkeypatch, tmp_path, capsys):
     short = {order: training.train(order, 10) for order in ("sequential", "parallel")}  # a short CSV
-    monkeypatch.setattr(analyze_convergence, "analyse", lambda iterations, counts, ex: {**full, "_trajectories": short})
+    analysed = {**full, "_trajectories": short}
+    monkeypatch.setattr(analyze_convergence, "analyse", lambda iterations, counts, ex, **_: analysed)
     path = tmp_path / "t.csv"
     status, out, err = call(analyze_convergence.main, "--json", "--csv", path, capsys=capsys)
     assert status == 0, err
@@ -100,7 +101,7 @@ def test_json_and_csv(full, monkeypatch, tmp_path, capsys):
 
 
 def test_text_report_names_every_section(full, monkeypatch, capsys):
-    monkeypatch.setattr(analyze_convergence, "analyse", lambda iterations, counts, ex: full)
+    monkeypatch.setattr(analyze_convergence, "analyse", lambda iterations, counts, ex, **_: full)
     status, out, _ = call(analyze_convergence.main, capsys=capsys)
     assert status == 0
     for heading in ("1. At each checkpoint", "2. Milestones", "3. Why the two differ", "4. Reconciliation", "Verdict"):

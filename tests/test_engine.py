@@ -1,5 +1,6 @@
-"""The fast engine (engine.FastNetwork, through training.train) beside the readable worked
-example (worked_example.step), update by update, for every order, bias policy and loss."""
+"""The single-network engine (scalar.run, through training.train) beside the readable worked
+example (worked_example.step), update by update, for every order, bias policy and loss; and
+where it hands an update to the NumPy engine (engine.FastNetwork): a saturated sigmoid, divergence."""
 
 import itertools
 import math
@@ -8,21 +9,45 @@ import numpy as np
 import plain_loop
 import pytest
 
-from backprop import training, worked_example
+from backprop import engine, training, worked_example
 
 SETTINGS = list(itertools.product(worked_example.ALL_ORDERS, worked_example.BIAS_POLICIES, worked_example.LOSSES))
 UPDATES = 1_000
 
 
+def random_network(seed: int, biases: str) -> dict:
+    """Weights, biases and targets drawn from a seeded generator (a shared bias is one number)."""
+    rng = np.random.default_rng(seed)
+    network = dict(w1=rng.normal(0, 1, (2, 2)), w2=rng.normal(0, 1, (2, 2)), target=rng.uniform(0, 1, 2),
+                   x=rng.uniform(-1, 1, 2), b1=rng.normal(0, 1, 2), b2=rng.normal(0, 1, 2))  # fmt: skip
+    if biases != "per-neuron":
+        network["b1"], network["b2"] = network["b1"][0], network["b2"][0]
+    return network
+
+
+def assert_close(actual, expected):
+    """Relative 1e-12 with an absolute floor of 1e-15: math.exp and np.exp may differ in the last digit,
+    and so may a sum of products in NumPy's dot and in plain Python."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    worst = np.max(np.abs(actual - expected) / np.maximum(1e-12 * np.abs(expected), 1e-15))
+    assert worst <= 1.0, f"{worst:.3g} times the tolerance"
+
+
+@pytest.mark.parametrize("network", ["the post's", "random"])
 @pytest.mark.parametrize("order, biases, loss", SETTINGS)
-def test_fast_engine_equals_the_readable_worked_example_at_every_step(order, biases, loss):
+def test_engine_equals_the_readable_worked_example_at_every_step(order, biases, loss, network):
     eta = 0.5 if biases == "fixed" else 2.0  # a larger step where biases train: more to go wrong
-    t = training.train(order, UPDATES, eta, biases=biases, loss=loss)
-    w1, w2 = worked_example.W1_INIT, worked_example.W2_INIT
-    b1, b2 = worked_example.B1_INIT, worked_example.B2_INIT
+    if network == "random":
+        start = random_network(SETTINGS.index((order, biases, loss)), biases)
+    else:
+        start = dict(w1=worked_example.W1_INIT, w2=worked_example.W2_INIT, b1=worked_example.B1_INIT,
+                     b2=worked_example.B2_INIT, x=worked_example.INPUT, target=worked_example.TARGET)  # fmt: skip
+    t = training.train(order, UPDATES, eta, biases=biases, loss=loss, **start)
+    w1, w2, b1, b2 = start["w1"], start["w2"], start["b1"], start["b2"]
     steps = []
     for _ in range(UPDATES):  # the readable run goes on from its own state, never from the engine's
-        steps.append(worked_example.step(order, w1, w2, b1, b2, learning_rate=eta, biases=biases, loss=loss))
+        steps.append(worked_example.step(order, w1, w2, b1, b2, learning_rate=eta, biases=biases, loss=loss,
+                                         x=start["x"], target=start["target"]))  # fmt: skip
         w1, w2, b1, b2 = steps[-1].w1, steps[-1].w2, steps[-1].b1, steps[-1].b2
 
     def readable(name):
@@ -35,9 +60,75 @@ def test_fast_engine_equals_the_readable_worked_example_at_every_step(order, bia
     ]  # fmt: skip
     if biases != "fixed":  # a fixed bias has no gradient to apply (the engine records the deltas)
         pairs += [(readable("dE_db1"), t.grad_b1[:-1]), (readable("dE_db2"), t.grad_b2[:-1])]
-    worst = max(np.max(np.abs(a - b)) for a, b in pairs)
-    assert worst <= 1e-15, worst
+    for expected, actual in pairs:
+        assert_close(actual, expected)
     assert not np.array_equal(t.w1[0], t.w1[-1])  # it trained
+
+
+def numpy_engine(order, iterations, learning_rate, biases="fixed", **network):
+    """The weights after training with FastNetwork alone, update by update (training.advance), or
+    the TrainingDiverged it raised: how train() ran before the scalar engine."""
+    net = engine.FastNetwork(learning_rate, biases, "half-sse", network["w1"], network["w2"], network["b1"],
+                             network["b2"], network["x"], network["target"])  # fmt: skip
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        try:
+            try:
+                net.forward()
+            except FloatingPointError:
+                training.saturated_forward(net, 0)
+            training.advance(net, engine.UPDATES[order], 0, iterations)
+        except training.TrainingDiverged as exc:
+            return exc
+    return net.state[:16].copy()
+
+
+def final_state(t):
+    """FastNetwork's state of t's last row: [W1 | b1], [W2 | b2], out_o, out_h."""
+    layers = [np.column_stack([t.w1[-1], t.b1[-1]]), np.column_stack([t.w2[-1], t.b2[-1]]), t.output[-1], t.hidden[-1]]
+    return np.concatenate([np.ravel(a) for a in layers])
+
+
+def test_divergence_at_the_same_update_with_the_same_message():
+    """Against FastNetwork alone, on networks that train, saturate or overflow (in each order at learning
+    rates up to 1.5e308: the sequential and parallel orders overflow, the alternating one saturates first)."""
+    outcomes = set()
+    etas = [3.0, 1e300, 1.5e308]
+    grid = itertools.product(worked_example.ALL_ORDERS, range(3), [1, 30], worked_example.BIAS_POLICIES, etas)
+    for order, seed, scale, biases, eta in grid:
+        network = random_network(100 + seed, biases)
+        network["w1"], network["w2"] = scale * network["w1"], scale * network["w2"]  # 30: saturated
+        if seed == 2:  # out_o about 0.5, a large delta_h x: the parallel step overflows too
+            steep = scale * np.array([[20.0, -20.0], [-20.0, 20.0]])
+            network.update(w1=network["w1"] / 100, w2=steep, x=np.full(2, 4.0), b2=0.0)
+            network["b1"] = np.zeros(2) if biases == "per-neuron" else 0.0
+        before = numpy_engine(order, 20, eta, biases, **network)
+        try:
+            t = training.train(order, 20, eta, biases=biases, **network)
+        except training.TrainingDiverged as exc:
+            assert isinstance(before, training.TrainingDiverged), (seed, biases, eta)
+            assert (exc.at, str(exc)) == (before.at, str(before))
+            outcomes.add((order, "diverged"))
+        else:
+            assert not isinstance(before, training.TrainingDiverged), (seed, biases, eta, str(before))
+            assert_close(final_state(t), before)
+            outcomes.add((order, "trained"))
+    assert {(o, "trained") for o in worked_example.ALL_ORDERS} < outcomes
+    assert {("parallel", "diverged"), ("sequential", "diverged")} < outcomes
+
+
+def test_a_saturated_sigmoid_is_handed_to_the_numpy_engine(monkeypatch):
+    """e^(−net) overflows in the forward pass: that update is FastNetwork's, which takes σ from
+    e^net / (1 + e^net) (σ(−800) is about 1e-348, 0 to double precision); the run goes on."""
+    handed = []
+    advance = training.advance
+    monkeypatch.setattr(training, "advance", lambda *args: handed.append(args[2]) or advance(*args))
+    w1 = np.array([[-14400.0, 0.2], [0.25, 0.3]])  # net_h1 about −720: e^720 overflows
+    network = dict(w1=w1, w2=worked_example.W2_INIT, b1=0.35, b2=0.6, x=worked_example.INPUT,
+                   target=worked_example.TARGET)  # fmt: skip
+    t = training.train("parallel", 30, 0.5, **network)
+    assert handed == list(range(30)) and 0 < t.hidden[-1][0] < 1e-300 and np.isfinite(t.w2).all()
+    before = numpy_engine("parallel", 30, 0.5, **network)
+    assert_close(final_state(t), before)
 
 
 def test_alternating_equals_the_plain_loop():
