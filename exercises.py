@@ -38,7 +38,9 @@ def render(document: dict, fmt: str) -> str:
             json.dump(document, f)
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            status = ann_numpy_no_loop.main(["--example", path, "--format", fmt, "--iterations", str(classroom.UPDATES)])
+            status = ann_numpy_no_loop.main(
+                ["--example", path, "--format", fmt, "--iterations", str(classroom.UPDATES)]
+            )
     if status:
         raise classroom.Failed(f"the worked example of {document} failed")
     return out.getvalue()
@@ -53,8 +55,10 @@ def generate(args) -> int:
     written = classroom.class_files(template, students, args.seed, render)
     classroom.refuse_outdir(args.outdir, written, args.force)
     classroom.write_all(args.outdir, written)
-    print(f"{len(students)} exercises in {args.outdir}/<id>/, their keys in {args.outdir}/keys/<id>/, "
-          f"the class in {args.outdir}/class.csv")  # fmt: skip
+    print(
+        f"{len(students)} exercises in {args.outdir}/<id>/, their keys in {args.outdir}/keys/<id>/, "
+        f"the class in {args.outdir}/class.csv"
+    )
     return 0
 
 
@@ -77,8 +81,9 @@ def grade(args) -> int:
         if reason:
             return cli.fail(PROG, f"cannot write {path}: {reason}; nothing written")
     if not os.path.isdir(args.submissions):
-        return cli.fail(PROG, f"{args.submissions} is not a folder of submissions", 2 if os.path.exists(
-            args.submissions) else 1)  # fmt: skip
+        return cli.fail(
+            PROG, f"{args.submissions} is not a folder of submissions", 2 if os.path.exists(args.submissions) else 1
+        )
     grades = classroom.grade_class(args.submissions, args.exercises, progress_bar(args.quiet))
     try:
         os.makedirs(feedback, exist_ok=True)
@@ -100,26 +105,48 @@ def grade(args) -> int:
 def main(argv=None) -> int:
     parser = cli.ArgumentParser(PROG, __doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="{generate,grade}")
-    gen = commands.add_parser("generate", doc="An exercise and its key for every student.",
-                           help="an exercise and its key for every student")
-    gen.add_argument("template", type=cli.path, metavar="TEMPLATE.json",
-                     help="an --example file with the optional keys vary and decimals")  # fmt: skip
+    gen = commands.add_parser(
+        "generate", doc="An exercise and its key for every student.", help="an exercise and its key for every student"
+    )
+    gen.add_argument(
+        "template",
+        type=cli.path,
+        metavar="TEMPLATE.json",
+        help="an --example file with the optional keys vary and decimals",
+    )
     who = gen.add_mutually_exclusive_group(required=True)
-    who.add_argument("--students", type=cli.path, metavar="ROSTER.csv",
-                     help="a CSV with a header line and the columns id,name (others ignored)")  # fmt: skip
-    who.add_argument("--count", type=lambda text: cli.whole_number(text, 1, 100_000), metavar="N",
-                     help="students with the ids 1..N")  # fmt: skip
-    gen.add_argument("--seed", type=lambda text: cli.whole_number(text, 0, 2**63 - 1), required=True, metavar="S",
-                     help="the class's seed: the same seed and id give the same exercise")  # fmt: skip
+    who.add_argument(
+        "--students",
+        type=cli.path,
+        metavar="ROSTER.csv",
+        help="a CSV with a header line and the columns id,name (others ignored)",
+    )
+    who.add_argument(
+        "--count", type=lambda text: cli.whole_number(text, 1, 100_000), metavar="N", help="students with the ids 1..N"
+    )
+    gen.add_argument(
+        "--seed",
+        type=lambda text: cli.whole_number(text, 0, 2**63 - 1),
+        required=True,
+        metavar="S",
+        help="the class's seed: the same seed and id give the same exercise",
+    )
     gen.add_argument("--outdir", type=cli.path, required=True, metavar="DIR", help="the class folder")
     gen.add_argument("--force", action="store_true", help="write into DIR even when it holds other files")
-    grd = commands.add_parser("grade", doc="Check every student's hand calculation.",
-                           help="check every student's hand calculation")
-    grd.add_argument("submissions", type=cli.path, metavar="SUBMISSIONS",
-                     help="a folder with one file a student, named after the id")  # fmt: skip
+    grd = commands.add_parser(
+        "grade", doc="Check every student's hand calculation.", help="check every student's hand calculation"
+    )
+    grd.add_argument(
+        "submissions", type=cli.path, metavar="SUBMISSIONS", help="a folder with one file a student, named after the id"
+    )
     grd.add_argument("--exercises", type=cli.path, required=True, metavar="DIR", help="the folder generate wrote")
-    grd.add_argument("--out", type=cli.path, required=True, metavar="GRADES.csv",
-                     help="the grades; the feedback goes into GRADES_feedback/ beside it")  # fmt: skip
+    grd.add_argument(
+        "--out",
+        type=cli.path,
+        required=True,
+        metavar="GRADES.csv",
+        help="the grades; the feedback goes into GRADES_feedback/ beside it",
+    )
     grd.add_argument("--plot", type=cli.path, metavar="PATH", help="a figure: first mistakes and the scores")
     grd.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)

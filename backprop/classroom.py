@@ -36,17 +36,37 @@ MAX_DECIMALS = 6
 MAX_DRAWS = 1000  # draws a student before the template is declared impossible
 MAX_NET = 4.0  # every |net| at the start at most this (no neuron starts saturated)
 MIN_CHANGE = 0.001  # the first update changes E_total by at least this share of it
-RULES = (f"numbers rounded to the template's decimals; no weight and no input zero; every |net| <= {MAX_NET:g} at the start; "
-         f"the first update changes E_total by at least {MIN_CHANGE:.1%} of its value")  # fmt: skip
+RULES = (
+    f"numbers rounded to the template's decimals; no weight and no input zero; "
+    f"every |net| <= {MAX_NET:g} at the start; "
+    f"the first update changes E_total by at least {MIN_CHANGE:.1%} of its value"
+)
 # What a varied quantity is drawn from (uniformly), before rounding.
-RANGES = {"weights": (-1.0, 1.0), "inputs": (0.0, 1.0), "targets": (0.0, 1.0), "learning_rate": (0.1, 1.0),
-          "biases": (0.0, 1.0)}  # fmt: skip
+RANGES = {
+    "weights": (-1.0, 1.0),
+    "inputs": (0.0, 1.0),
+    "targets": (0.0, 1.0),
+    "learning_rate": (0.1, 1.0),
+    "biases": (0.0, 1.0),
+}
 UPDATES = 1  # the task: one update by hand, as in the post
 ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
 RESERVED = {"keys"}  # a student id that would be the keys' folder
 KEY_FORMATS = {"md": "markdown", "tex": "latex", "csv": "csv", "json": "json"}
-GRADE_COLUMNS = ("id", "name", "checked", "right", "carried_rounding", "following", "wrong", "not_checked",
-                 "first_wrong", "diagnosis", "score", "status")  # fmt: skip
+GRADE_COLUMNS = (
+    "id",
+    "name",
+    "checked",
+    "right",
+    "carried_rounding",
+    "following",
+    "wrong",
+    "not_checked",
+    "first_wrong",
+    "diagnosis",
+    "score",
+    "status",
+)
 READABLE = (".txt", ".csv", ".json")  # what --check reads; anything else is tried as UTF-8 text
 
 
@@ -110,7 +130,9 @@ def read_template(path: str) -> Template:
     settings = {}
     for key, value in document.items():
         if key not in exercise_module.KEYS:
-            raise Bad(f"{path}: unknown key {key!r}; known keys: {', '.join(exercise_module.KEYS + ('vary', 'decimals'))}")
+            raise Bad(
+                f"{path}: unknown key {key!r}; known keys: {', '.join(exercise_module.KEYS + ('vary', 'decimals'))}"
+            )
         try:
             settings[key] = exercise_module.example_value(key, value)
         except (ValueError, exercise_module.argparse.ArgumentTypeError) as exc:
@@ -234,14 +256,19 @@ def flat_document(ex: Exercise, description: str | None) -> dict:
     """exercise.json in the flat forms an --example file takes: w1..w8, one row of inputs and targets,
     one number a bias when the layer's two are equal."""
     doc = {"description": description} if description else {}
-    doc.update({
-        "inputs": list(ex.inputs), "targets": list(ex.targets),
-        "weights": dict(zip(WEIGHT_NAMES, ex.weights, strict=True)),
-        "b1": ex.b1[0] if ex.b1[0] == ex.b1[1] else list(ex.b1),
-        "b2": ex.b2[0] if ex.b2[0] == ex.b2[1] else list(ex.b2),
-        "learning_rate": ex.learning_rate, "biases": ex.biases, "loss": ex.loss,
-        "order": written_out.plain(ex).order,
-    })  # fmt: skip
+    doc.update(
+        {
+            "inputs": list(ex.inputs),
+            "targets": list(ex.targets),
+            "weights": dict(zip(WEIGHT_NAMES, ex.weights, strict=True)),
+            "b1": ex.b1[0] if ex.b1[0] == ex.b1[1] else list(ex.b1),
+            "b2": ex.b2[0] if ex.b2[0] == ex.b2[1] else list(ex.b2),
+            "learning_rate": ex.learning_rate,
+            "biases": ex.biases,
+            "loss": ex.loss,
+            "order": written_out.plain(ex).order,
+        }
+    )
     return doc
 
 
@@ -256,31 +283,66 @@ def number(v: float) -> str:
 
 def sheet_markdown(sid: str, ex: Exercise, description: str | None) -> str:
     a = written_out.plain(ex)
-    rows = [("i1, i2", ex.inputs), ("target_o1, target_o2", ex.targets), ("w1, w2, w3, w4", ex.weights[:4]),
-            ("w5, w6, w7, w8", ex.weights[4:]), ("b1", ex.b1 if ex.b1[0] != ex.b1[1] else ex.b1[:1]),
-            ("b2", ex.b2 if ex.b2[0] != ex.b2[1] else ex.b2[:1]), ("η (learning rate)", (ex.learning_rate,))]  # fmt: skip
+    rows = [
+        ("i1, i2", ex.inputs),
+        ("target_o1, target_o2", ex.targets),
+        ("w1, w2, w3, w4", ex.weights[:4]),
+        ("w5, w6, w7, w8", ex.weights[4:]),
+        ("b1", ex.b1 if ex.b1[0] != ex.b1[1] else ex.b1[:1]),
+        ("b2", ex.b2 if ex.b2[0] != ex.b2[1] else ex.b2[:1]),
+        ("η (learning rate)", (ex.learning_rate,)),
+    ]
     out = [f"# Exercise for student {sid}", ""]
     if description:
         out += [description, ""]
-    out += ["## The network", "",
-            "A 2-2-2 network: inputs i1, i2; hidden neurons h1, h2; outputs o1, o2; the logistic σ in every neuron.",
-            f"Weights: {exercise_module.WEIGHTS_HELP}.", "", "| | |", "|---|---|"]  # fmt: skip
+    out += [
+        "## The network",
+        "",
+        "A 2-2-2 network: inputs i1, i2; hidden neurons h1, h2; outputs o1, o2; the logistic σ in every neuron.",
+        f"Weights: {exercise_module.WEIGHTS_HELP}.",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
     out += [f"| {name} | {', '.join(number(v) for v in values)} |" for name, values in rows]
-    out += ["", "## The task", "", task_sentence(ex, a), "", f"The values: {', '.join(f'`{k}`' for k in task_names(ex))}.",
-            "", "Write one value a line, `name value`, with the decimals you use (for example `net_h1 0.3775`)."]  # fmt: skip
+    out += [
+        "",
+        "## The task",
+        "",
+        task_sentence(ex, a),
+        "",
+        f"The values: {', '.join(f'`{k}`' for k in task_names(ex))}.",
+        "",
+        "Write one value a line, `name value`, with the decimals you use (for example `net_h1 0.3775`).",
+    ]
     return "\n".join(out) + "\n"
 
 
 def task_sentence(ex: Exercise, a) -> str:
-    return (f"Compute one update by hand ({written_out.settings_line(ex, a)}): the forward pass (net and out "
-            "of every neuron), E_o1, E_o2 and E_total, every chain-rule factor and dE_total/dw for the eight "
-            "weights, the updated weights w1+ … w8+, and E_total+, the error after the update.")
+    return (
+        f"Compute one update by hand ({written_out.settings_line(ex, a)}): the forward pass (net and out "
+        "of every neuron), E_o1, E_o2 and E_total, every chain-rule factor and dE_total/dw for the eight "
+        "weights, the updated weights w1+ … w8+, and E_total+, the error after the update."
+    )
 
 
 def latex_escape(text: str) -> str:
-    for a, b in (("\\", r"\textbackslash{}"), ("_", r"\_"), ("%", r"\%"), ("&", r"\&"), ("#", r"\#"),
-                 ("η", r"$\eta$"), ("σ", r"$\sigma$"), ("→", r"$\to$"), ("½", r"$\frac12$"), ("Σ", r"$\Sigma$"),
-                 ("−", "-"), ("…", r"\ldots{}"), ("²", r"$^2$"), ("∂", r"$\partial$")):  # fmt: skip
+    for a, b in (
+        ("\\", r"\textbackslash{}"),
+        ("_", r"\_"),
+        ("%", r"\%"),
+        ("&", r"\&"),
+        ("#", r"\#"),
+        ("η", r"$\eta$"),
+        ("σ", r"$\sigma$"),
+        ("→", r"$\to$"),
+        ("½", r"$\frac12$"),
+        ("Σ", r"$\Sigma$"),
+        ("−", "-"),
+        ("…", r"\ldots{}"),
+        ("²", r"$^2$"),
+        ("∂", r"$\partial$"),
+    ):
         text = text.replace(a, b)
     return text
 
@@ -291,20 +353,27 @@ def sheet_latex(sid: str, ex: Exercise, description: str | None) -> str:
     out = [r"% requires \usepackage{amsmath}", rf"\section*{{Exercise for student {latex_escape(sid)}}}"]
     if description:
         out.append(latex_escape(description))
-    out += [r"\subsection*{The network}",
-            r"A 2-2-2 network: inputs $i_1, i_2$; hidden neurons $h_1, h_2$; outputs $o_1, o_2$; "
-            r"the logistic $\sigma$ in every neuron.", r"\begin{align*}",
-            rf"i_1, i_2 &= {number(ex.inputs[0])}, {number(ex.inputs[1])} & "
-            rf"\mathit{{target}}_{{o_1}}, \mathit{{target}}_{{o_2}} &= {number(ex.targets[0])}, {number(ex.targets[1])} \\",
-            rf"w_1 (i_1 \to h_1) &= {w[0]} & w_2 (i_2 \to h_1) &= {w[1]} \\",
-            rf"w_3 (i_1 \to h_2) &= {w[2]} & w_4 (i_2 \to h_2) &= {w[3]} \\",
-            rf"w_5 (h_1 \to o_1) &= {w[4]} & w_6 (h_2 \to o_1) &= {w[5]} \\",
-            rf"w_7 (h_1 \to o_2) &= {w[6]} & w_8 (h_2 \to o_2) &= {w[7]} \\",
-            rf"b_1 &= {written_out.bias(ex.b1)} & b_2 &= {written_out.bias(ex.b2)} \\",
-            rf"\eta &= {number(ex.learning_rate)}", r"\end{align*}", r"\subsection*{The task}",
-            latex_escape(task_sentence(ex, a)), "",
-            "The values: " + ", ".join(rf"\texttt{{{latex_escape(k)}}}" for k in task_names(ex)) + ".", "",
-            r"Write one value a line, \texttt{name value}, with the decimals you use."]  # fmt: skip
+    out += [
+        r"\subsection*{The network}",
+        r"A 2-2-2 network: inputs $i_1, i_2$; hidden neurons $h_1, h_2$; outputs $o_1, o_2$; "
+        r"the logistic $\sigma$ in every neuron.",
+        r"\begin{align*}",
+        rf"i_1, i_2 &= {number(ex.inputs[0])}, {number(ex.inputs[1])} & "
+        rf"\mathit{{target}}_{{o_1}}, \mathit{{target}}_{{o_2}} &= {number(ex.targets[0])}, {number(ex.targets[1])} \\",
+        rf"w_1 (i_1 \to h_1) &= {w[0]} & w_2 (i_2 \to h_1) &= {w[1]} \\",
+        rf"w_3 (i_1 \to h_2) &= {w[2]} & w_4 (i_2 \to h_2) &= {w[3]} \\",
+        rf"w_5 (h_1 \to o_1) &= {w[4]} & w_6 (h_2 \to o_1) &= {w[5]} \\",
+        rf"w_7 (h_1 \to o_2) &= {w[6]} & w_8 (h_2 \to o_2) &= {w[7]} \\",
+        rf"b_1 &= {written_out.bias(ex.b1)} & b_2 &= {written_out.bias(ex.b2)} \\",
+        rf"\eta &= {number(ex.learning_rate)}",
+        r"\end{align*}",
+        r"\subsection*{The task}",
+        latex_escape(task_sentence(ex, a)),
+        "",
+        "The values: " + ", ".join(rf"\texttt{{{latex_escape(k)}}}" for k in task_names(ex)) + ".",
+        "",
+        r"Write one value a line, \texttt{name value}, with the decimals you use.",
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -314,8 +383,18 @@ def class_csv(students: list, exercises: dict) -> str:
     writer.writerow(["id", "name", "i1", "i2", "target_o1", "target_o2", *WEIGHT_NAMES, "b1", "b2", "learning_rate"])
     for sid, name in students:
         ex = exercises[sid]
-        writer.writerow([sid, name, *map(number, ex.inputs), *map(number, ex.targets), *map(number, ex.weights),
-                         written_out.bias(ex.b1), written_out.bias(ex.b2), number(ex.learning_rate)])  # fmt: skip
+        writer.writerow(
+            [
+                sid,
+                name,
+                *map(number, ex.inputs),
+                *map(number, ex.targets),
+                *map(number, ex.weights),
+                written_out.bias(ex.b1),
+                written_out.bias(ex.b2),
+                number(ex.learning_rate),
+            ]
+        )
     return out.getvalue()
 
 
@@ -358,8 +437,10 @@ def refuse_outdir(outdir: str, wanted, force: bool) -> None:
     if os.path.isdir(outdir) and not force:
         other = sorted(existing_files(outdir) - set(wanted))
         if other:
-            raise Bad(f"{outdir} holds other files ({other[0]}{', …' if len(other) > 1 else ''}); "
-                      "choose a new folder or give --force")  # fmt: skip
+            raise Bad(
+                f"{outdir} holds other files ({other[0]}{', …' if len(other) > 1 else ''}); "
+                "choose a new folder or give --force"
+            )
 
 
 def write_all(outdir: str, written: dict) -> None:
@@ -391,8 +472,20 @@ class Grade:
             return [self.sid, self.name, *[""] * 9, self.status]
         c, r = self.counts, self.report
         first = r["first_wrong"]["name"] if r["first_wrong"] else ""
-        return [self.sid, self.name, len(r["values"]), c["right"], c["rounding"], c["follows"], c["wrong"],
-                len(r["unchecked"]), first, diagnosis_name(r), f"{self.score:.3f}", self.status]  # fmt: skip
+        return [
+            self.sid,
+            self.name,
+            len(r["values"]),
+            c["right"],
+            c["rounding"],
+            c["follows"],
+            c["wrong"],
+            len(r["unchecked"]),
+            first,
+            diagnosis_name(r),
+            f"{self.score:.3f}",
+            self.status,
+        ]
 
 
 def diagnosis_name(report: dict) -> str:
@@ -463,8 +556,9 @@ def grade_one(sid: str, name: str, ex: Exercise, folder: str, file_name: str, di
         return Grade(sid, name, "unreadable", feedback="\n".join(hand_check.report_lines(report)) + "\n")
     counts = Counter(v["status"] for v in report["values"])
     counts = {k: counts[k] for k in ("right", "rounding", "follows", "wrong")}
-    return Grade(sid, name, "graded", report, "\n".join(hand_check.report_lines(report)) + "\n", counts,
-                 score(ex, report))  # fmt: skip
+    return Grade(
+        sid, name, "graded", report, "\n".join(hand_check.report_lines(report)) + "\n", counts, score(ex, report)
+    )
 
 
 def grade_class(folder: str, exercises_dir: str, progress=None) -> list[Grade]:
@@ -478,8 +572,9 @@ def grade_class(folder: str, exercises_dir: str, progress=None) -> list[Grade]:
         if not names:
             grades.append(Grade(sid, name, "missing"))
         elif len(names) > 1:
-            grades.append(Grade(sid, name, "duplicate", feedback=f"two files for {sid}: {', '.join(names)}; "
-                                "neither was graded\n"))  # fmt: skip
+            grades.append(
+                Grade(sid, name, "duplicate", feedback=f"two files for {sid}: {', '.join(names)}; neither was graded\n")
+            )
         else:
             grades.append(grade_one(sid, name, exercises[sid], folder, names[0]))
     grades += [Grade(sid, "", "unknown id") for sid in sorted(found) if sid not in roster]
@@ -499,12 +594,16 @@ def summary(grades: list[Grade], most: int = 5) -> list[str]:
     roster = [g for g in grades if g.status != "unknown id"]
     graded = [g for g in roster if g.status == "graded"]
     statuses = Counter(g.status for g in grades if g.status != "graded")
-    out = [f"{len(graded)} of {len(roster)} students graded"
-           + "".join(f"; {n} {s}" for s, n in sorted(statuses.items()))]  # fmt: skip
+    out = [
+        f"{len(graded)} of {len(roster)} students graded" + "".join(f"; {n} {s}" for s, n in sorted(statuses.items()))
+    ]
     right = sum(g.report["ok"] and not g.report["unchecked"] for g in graded)
     out.append(f"everything right: {right} of {len(graded)}")
-    firsts = Counter(diagnosis_name(g.report) or f"not diagnosed ({g.report['first_wrong']['name']})"
-                     for g in graded if g.report["first_wrong"])  # fmt: skip
+    firsts = Counter(
+        diagnosis_name(g.report) or f"not diagnosed ({g.report['first_wrong']['name']})"
+        for g in graded
+        if g.report["first_wrong"]
+    )
     if firsts:
         out.append("most common first mistakes:")
         out += [f"  {n:>4}  {mistake}" for mistake, n in sorted(firsts.items(), key=lambda kv: (-kv[1], kv[0]))[:most]]
