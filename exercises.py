@@ -29,21 +29,28 @@ from backprop import classroom, cli, files
 PROG = "exercises.py"
 
 
-def render(document: dict, fmt: str) -> str:
-    """The worked example of one exercise, as `ann_numpy_no_loop.py --example FILE --format fmt --iterations 1`
-    prints it."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "exercise.json")
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(document, f)
+def renderer(folder: str):
+    """render(document, fmt): the worked example of one exercise, as `ann_numpy_no_loop.py --example FILE
+    --format fmt --iterations 1` prints it (FILE written into folder, once an exercise)."""
+    path = os.path.join(folder, "exercise.json")
+    written = [None]
+
+    def render(document: dict, fmt: str) -> str:
+        text = json.dumps(document)
+        if text != written[0]:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            written[0] = text
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             status = ann_numpy_no_loop.main(
                 ["--example", path, "--format", fmt, "--iterations", str(classroom.UPDATES)]
             )
-    if status:
-        raise classroom.Failed(f"the worked example of {document} failed")
-    return out.getvalue()
+        if status:
+            raise classroom.Failed(f"the worked example of {text} failed")
+        return out.getvalue()
+
+    return render
 
 
 def generate(args) -> int:
@@ -52,7 +59,8 @@ def generate(args) -> int:
         students = classroom.read_roster(args.students)
     else:
         students = [(str(i), "") for i in range(1, args.count + 1)]
-    written = classroom.class_files(template, students, args.seed, render)
+    with tempfile.TemporaryDirectory() as folder:
+        written = classroom.class_files(template, students, args.seed, renderer(folder))
     classroom.refuse_outdir(args.outdir, written, args.force)
     classroom.write_all(args.outdir, written)
     print(

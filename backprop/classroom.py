@@ -598,7 +598,7 @@ def summary(grades: list[Grade], most: int = 5) -> list[str]:
         f"{len(graded)} of {len(roster)} students graded" + "".join(f"; {n} {s}" for s, n in sorted(statuses.items()))
     ]
     right = sum(g.report["ok"] and not g.report["unchecked"] for g in graded)
-    out.append(f"everything right: {right} of {len(graded)}")
+    out.append(f"every value right (or carried rounding): {right} of {len(graded)}")
     firsts = Counter(
         diagnosis_name(g.report) or f"not diagnosed ({g.report['first_wrong']['name']})"
         for g in graded
