@@ -82,6 +82,8 @@ def progress_bar(quiet: bool):
 
 
 def grade(args) -> int:
+    if args.out == "-" or files.is_stream(args.out):
+        return cli.fail(PROG, "--out names a file: the feedback folder goes beside it", 2)
     out = os.path.abspath(args.out)
     feedback = os.path.splitext(out)[0] + "_feedback"
     for path in [out, *([args.plot] if args.plot else [])]:

@@ -434,6 +434,11 @@ def refuse_outdir(outdir: str, wanted, force: bool) -> None:
     """Bad when outdir holds files this run would not write (unless force), or is not a folder."""
     if os.path.exists(outdir) and not os.path.isdir(outdir):
         raise Bad(f"{outdir} is not a folder")
+    existing = outdir
+    while not os.path.exists(existing) and os.path.dirname(os.path.abspath(existing)) != os.path.abspath(existing):
+        existing = os.path.dirname(os.path.abspath(existing))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise Failed(f"cannot write {outdir}: {existing} is not writable; nothing written")
     if os.path.isdir(outdir) and not force:
         other = sorted(existing_files(outdir) - set(wanted))
         if other:

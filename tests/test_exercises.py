@@ -233,6 +233,7 @@ def test_bad_templates_rosters_and_folders_are_one_line_and_nothing_written(tmp_
         (["grade", bad, "--exercises", "nowhere", "--out", "g.csv"], 2),
         (["grade", "nowhere", "--exercises", bad, "--out", "g.csv"], 1),
         (["grade", bad, "--exercises", bad, "--out", "nowhere/g.csv"], 1),
+        (["grade", bad, "--exercises", bad, "--out", "-"], 2),
         (["mark"], 2), ([], 2),
     ]  # fmt: skip
     before = sorted(os.listdir(tmp_path))
@@ -297,3 +298,19 @@ def test_the_teachers_workflow_in_the_docs_is_what_the_commands_write(tmp_path):
     for name, content in expected.items():
         block = page.split(f"<!-- {name}:start -->\n")[1].split(f"<!-- {name}:end -->")[0]
         assert block == content + "\n", name
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_the_progress_bar_is_for_a_terminal_with_tqdm_and_without_quiet(monkeypatch):
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    bar = exercises.progress_bar(quiet=False)
+    assert list(bar(range(3))) == [0, 1, 2] and "grading" in sys.stderr.getvalue()
+    assert exercises.progress_bar(quiet=True) is None
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # not installed
+    assert exercises.progress_bar(quiet=False) is None
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert exercises.progress_bar(quiet=False) is None
