@@ -510,23 +510,24 @@ def score(ex: Exercise, report: dict) -> float:
 
 
 def read_exercises(folder: str) -> tuple[list, dict]:
-    """The roster (class.csv) and each student's Exercise (DIR/<id>/exercise.json)."""
+    """The roster (class.csv), each student's Exercise (DIR/<id>/exercise.json) and its description."""
     if not os.path.isdir(folder):
         raise Bad(f"{folder} is not a class folder (made by exercises.py generate)")
     roster = os.path.join(folder, "class.csv")
     if not os.path.isfile(roster):
         raise Bad(f"{folder} has no class.csv: not a class folder (made by exercises.py generate)")
     students = read_roster(roster)
-    exercises = {}
+    exercises, descriptions = {}, {}
     for sid, _ in students:
         path = os.path.join(folder, sid, "exercise.json")
         try:
-            exercises[sid] = as_exercise(exercise_module.read_example(path))
+            values = exercise_module.read_example(path)
+            exercises[sid], descriptions[sid] = as_exercise(values), values.get("description")
         except OSError as exc:
             raise Failed(f"cannot read {path}: {exc.strerror or exc}") from None
         except exercise_module.BadExample as exc:
             raise Bad(str(exc)) from None
-    return students, exercises
+    return students, exercises, descriptions
 
 
 def submissions(folder: str) -> dict:
@@ -544,8 +545,12 @@ def submissions(folder: str) -> dict:
     return found
 
 
-def grade_one(sid: str, name: str, ex: Exercise, folder: str, file_name: str, digits: int = 9) -> Grade:
-    """One student's file checked; a file that cannot be read is 'unreadable', with the reason as feedback."""
+def grade_one(
+    sid: str, name: str, ex: Exercise, folder: str, file_name: str, description: str | None = None, digits: int = 9
+) -> Grade:
+    """One student's file checked, the report as `ann_numpy_no_loop.py --example DIR/<id>/exercise.json --check
+    FILE` prints it (run in the submissions' folder); a file that cannot be read is 'unreadable', with the
+    reason as feedback."""
     path = os.path.join(folder, file_name)
     try:
         with open(path, "rb") as f:
@@ -553,7 +558,7 @@ def grade_one(sid: str, name: str, ex: Exercise, folder: str, file_name: str, di
         if b"\0" in data:
             raise ValueError("not text (a binary file)")
         text = data.decode("utf-8")
-        report = hand_check.check_text(ex, written_out.plain(ex), text, file_name, digits)
+        report = hand_check.check_text(ex, written_out.plain(ex), text, file_name, digits, description=description)
     except (OSError, UnicodeDecodeError, ValueError, ArithmeticError) as exc:
         reason = getattr(exc, "strerror", None) or ("not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc)
         return Grade(sid, name, "unreadable", feedback=f"{file_name}: unreadable: {reason}\n")
@@ -568,7 +573,7 @@ def grade_one(sid: str, name: str, ex: Exercise, folder: str, file_name: str, di
 
 def grade_class(folder: str, exercises_dir: str, progress=None) -> list[Grade]:
     """A Grade a roster student (roster order), then one an unknown id (sorted)."""
-    students, exercises = read_exercises(exercises_dir)
+    students, exercises, descriptions = read_exercises(exercises_dir)
     found = submissions(folder)
     roster = dict(students)
     grades = []
@@ -581,7 +586,7 @@ def grade_class(folder: str, exercises_dir: str, progress=None) -> list[Grade]:
                 Grade(sid, name, "duplicate", feedback=f"two files for {sid}: {', '.join(names)}; neither was graded\n")
             )
         else:
-            grades.append(grade_one(sid, name, exercises[sid], folder, names[0]))
+            grades.append(grade_one(sid, name, exercises[sid], folder, names[0], descriptions[sid]))
     grades += [Grade(sid, "", "unknown id") for sid in sorted(found) if sid not in roster]
     return grades
 

@@ -17,6 +17,7 @@ import plain_example
 import pytest
 from conftest import ROOT, assert_one_line_error, call
 
+import ann_numpy_no_loop
 import exercises
 
 TEMPLATE = ROOT / "examples" / "class_template.json"
@@ -178,6 +179,14 @@ def test_a_class_is_graded_row_by_row(tmp_path, capsys):
                                             "uphill.txt"]  # fmt: skip
     assert (feedback / "right.txt").read_text(encoding="utf-8").splitlines()[-1] == f"All right: {task} right."
     assert "sigmoid-derivative-of-net" in (feedback / "net.txt").read_text(encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(handed)  # the feedback is what --check prints
+    try:
+        check = call(ann_numpy_no_loop.main, "--example", tmp_path / "class/net/exercise.json", "--check", "net.csv",
+                     capsys=capsys)  # fmt: skip
+    finally:
+        os.chdir(cwd)
+    assert check[0] == 1 and check[1] == (feedback / "net.txt").read_text(encoding="utf-8")
     assert out.splitlines()[:2] == ["4 of 7 students graded; 1 duplicate; 1 missing; 1 unknown id; 1 unreadable",
                                     "every value right (or carried rounding): 2 of 4"]  # fmt: skip
     assert "sigmoid-derivative-of-net" in out and "update-sign" in out
