@@ -196,19 +196,24 @@ def generator(seed: int, sid: str) -> np.random.Generator:
 
 
 def draw(template: Template, rng: np.random.Generator) -> dict:
-    """One draw of the varied numbers, rounded; the same number of draws from rng whatever is varied."""
-    d = template.decimals
+    """One draw of the varied numbers, rounded, in the template's sizes; the same draws from rng whatever
+    is varied. A layer's bias is one number for all its neurons unless the template's has one a neuron."""
+    base, d = template.exercise(), template.decimals
+    per_neuron = base.biases == "per-neuron" or base.b1[0] != base.b1[-1] or base.b2[0] != base.b2[-1]
+    sizes = {"weights": len(base.weights), "inputs": len(base.inputs), "targets": len(base.targets),
+             "learning_rate": 1, "biases": len(base.b1) + len(base.b2)}  # fmt: skip
     drawn = {}
-    for what, size in (("weights", 8), ("inputs", 2), ("targets", 2), ("learning_rate", 1), ("biases", 2)):
+    for what in VARIABLE:
         low, high = RANGES[what]
-        values = tuple(round(float(v), d) + 0.0 for v in rng.uniform(low, high, size))
+        values = tuple(round(float(v), d) + 0.0 for v in rng.uniform(low, high, sizes[what]))
         if what in template.vary:
             drawn[what] = values
     if "learning_rate" in drawn:
         drawn["learning_rate"] = drawn["learning_rate"][0]
     if "biases" in drawn:
-        b1, b2 = drawn.pop("biases")
-        drawn["b1"], drawn["b2"] = (b1, b1), (b2, b2)
+        values, n = drawn.pop("biases"), len(base.b1)
+        b1, b2 = values[:n], values[n:]
+        drawn["b1"], drawn["b2"] = (b1, b2) if per_neuron else ((b1[0],) * n, (b2[0],) * len(b2))
     return drawn
 
 
@@ -225,7 +230,7 @@ def broken_rule(ex: Exercise) -> str | None:
         values = written_out.values(ex, a, UPDATES)
     except (ArithmeticError, ValueError):
         return "the first update overflows"
-    for name in ("net_h1", "net_h2", "net_o1", "net_o2"):
+    for name in [k for k in values if k.startswith("net_") and "@" not in k]:  # update 1's: the start
         if abs(values[name]) > MAX_NET:
             return f"|{name}| > {MAX_NET:g} at the start"
     before, after = values["E_total"], values["E_total+"]
@@ -281,120 +286,81 @@ def number(v: float) -> str:
     return written_out.given_text(v)
 
 
+def given_numbers(ex: Exercise) -> dict:
+    """The exercise's numbers by name, as the worked example names them (written_out.givens), the learning
+    rate last and named learning_rate (the count n of the mse is no number of the exercise)."""
+    g = written_out.givens(ex)
+    eta = g.pop("η")
+    g.pop("n", None)
+    return {**g, "learning_rate": eta}
+
+
 def sheet_markdown(sid: str, ex: Exercise, description: str | None) -> str:
-    a = written_out.plain(ex)
-    rows = [
-        ("i1, i2", ex.inputs),
-        ("target_o1, target_o2", ex.targets),
-        ("w1, w2, w3, w4", ex.weights[:4]),
-        ("w5, w6, w7, w8", ex.weights[4:]),
-        ("b1", ex.b1 if ex.b1[0] != ex.b1[1] else ex.b1[:1]),
-        ("b2", ex.b2 if ex.b2[0] != ex.b2[1] else ex.b2[:1]),
-        ("η (learning rate)", (ex.learning_rate,)),
-    ]
     out = [f"# Exercise for student {sid}", ""]
     if description:
         out += [description, ""]
+    out += ["## The network", "", NETWORK, f"Weights: {exercise_module.WEIGHTS_HELP}.", "", "| | |", "|---|---|"]
     out += [
-        "## The network",
-        "",
-        "A 2-2-2 network: inputs i1, i2; hidden neurons h1, h2; outputs o1, o2; the logistic σ in every neuron.",
-        f"Weights: {exercise_module.WEIGHTS_HELP}.",
-        "",
-        "| | |",
-        "|---|---|",
+        f"| {'η (learning rate)' if k == 'learning_rate' else k} | {number(v)} |" for k, v in given_numbers(ex).items()
     ]
-    out += [f"| {name} | {', '.join(number(v) for v in values)} |" for name, values in rows]
+    names = ", ".join(f"`{k}`" for k in task_names(ex))
     out += [
         "",
         "## The task",
         "",
-        task_sentence(ex, a),
+        task_sentence(ex),
         "",
-        f"The values: {', '.join(f'`{k}`' for k in task_names(ex))}.",
+        f"The values: {names}.",
         "",
-        "Write one value a line, `name value`, with the decimals you use (for example `net_h1 0.3775`).",
+        WRITE + " (for example `net_h1 0.3775`).",
     ]
     return "\n".join(out) + "\n"
 
 
-def task_sentence(ex: Exercise, a) -> str:
+NETWORK = "A 2-2-2 network: inputs i1, i2; hidden neurons h1, h2; outputs o1, o2; the logistic σ in every neuron."
+WRITE = "Write one value a line, `name value`, with the decimals you use"
+
+
+def task_sentence(ex: Exercise) -> str:
     return (
-        f"Compute one update by hand ({written_out.settings_line(ex, a)}): the forward pass (net and out "
-        "of every neuron), E_o1, E_o2 and E_total, every chain-rule factor and dE_total/dw for the eight "
-        "weights, the updated weights w1+ … w8+, and E_total+, the error after the update."
+        f"Compute one update by hand ({written_out.settings_line(ex, written_out.plain(ex))}): the forward pass "
+        "(net and out of every neuron), the errors and E_total, every chain-rule factor and dE_total/dw for every "
+        "weight, the updated weights, and E_total+, the error after the update."
     )
 
 
 def latex_escape(text: str) -> str:
-    for a, b in (
-        ("\\", r"\textbackslash{}"),
-        ("_", r"\_"),
-        ("%", r"\%"),
-        ("&", r"\&"),
-        ("#", r"\#"),
-        ("η", r"$\eta$"),
-        ("σ", r"$\sigma$"),
-        ("→", r"$\to$"),
-        ("½", r"$\frac12$"),
-        ("Σ", r"$\Sigma$"),
-        ("−", "-"),
-        ("…", r"\ldots{}"),
-        ("²", r"$^2$"),
-        ("∂", r"$\partial$"),
-    ):
+    for a, b in (("\\", r"\textbackslash{}"), ("_", r"\_"), ("%", r"\%"), ("&", r"\&"), ("#", r"\#"),
+                 ("η", r"$\eta$"), ("σ", r"$\sigma$"), ("→", r"$\to$"), ("½", r"$\frac12$"), ("Σ", r"$\Sigma$"),
+                 ("−", "-"), ("…", r"\ldots{}"), ("²", r"$^2$"), ("∂", r"$\partial$"), ("`", "")):  # fmt: skip
         text = text.replace(a, b)
     return text
 
 
 def sheet_latex(sid: str, ex: Exercise, description: str | None) -> str:
-    a = written_out.plain(ex)
-    w = [number(v) for v in ex.weights]
     out = [r"% requires \usepackage{amsmath}", rf"\section*{{Exercise for student {latex_escape(sid)}}}"]
     if description:
         out.append(latex_escape(description))
-    out += [
-        r"\subsection*{The network}",
-        r"A 2-2-2 network: inputs $i_1, i_2$; hidden neurons $h_1, h_2$; outputs $o_1, o_2$; "
-        r"the logistic $\sigma$ in every neuron.",
-        r"\begin{align*}",
-        rf"i_1, i_2 &= {number(ex.inputs[0])}, {number(ex.inputs[1])} & "
-        rf"\mathit{{target}}_{{o_1}}, \mathit{{target}}_{{o_2}} &= {number(ex.targets[0])}, {number(ex.targets[1])} \\",
-        rf"w_1 (i_1 \to h_1) &= {w[0]} & w_2 (i_2 \to h_1) &= {w[1]} \\",
-        rf"w_3 (i_1 \to h_2) &= {w[2]} & w_4 (i_2 \to h_2) &= {w[3]} \\",
-        rf"w_5 (h_1 \to o_1) &= {w[4]} & w_6 (h_2 \to o_1) &= {w[5]} \\",
-        rf"w_7 (h_1 \to o_2) &= {w[6]} & w_8 (h_2 \to o_2) &= {w[7]} \\",
-        rf"b_1 &= {written_out.bias(ex.b1)} & b_2 &= {written_out.bias(ex.b2)} \\",
-        rf"\eta &= {number(ex.learning_rate)}",
-        r"\end{align*}",
-        r"\subsection*{The task}",
-        latex_escape(task_sentence(ex, a)),
-        "",
-        "The values: " + ", ".join(rf"\texttt{{{latex_escape(k)}}}" for k in task_names(ex)) + ".",
-        "",
-        r"Write one value a line, \texttt{name value}, with the decimals you use.",
-    ]
+    weights = latex_escape(f"Weights: {exercise_module.WEIGHTS_HELP}.")
+    out += [r"\subsection*{The network}", latex_escape(NETWORK), weights, r"\begin{align*}"]
+    cells = [f"{written_out.latex_name('η' if k == 'learning_rate' else k)} &= {number(v)}"
+             for k, v in given_numbers(ex).items()]  # fmt: skip
+    rows = [" & ".join(cells[i : i + 4]) for i in range(0, len(cells), 4)]
+    out += [row + r" \\" for row in rows[:-1]] + [rows[-1], r"\end{align*}", r"\subsection*{The task}"]
+    names = ", ".join(rf"\texttt{{{latex_escape(k)}}}" for k in task_names(ex))
+    out += [latex_escape(task_sentence(ex)), "", f"The values: {names}.", "", latex_escape(WRITE) + "."]
     return "\n".join(out) + "\n"
 
 
 def class_csv(students: list, exercises: dict) -> str:
+    """id, name and the exercise's numbers (given_numbers), a row a student."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "name", "i1", "i2", "target_o1", "target_o2", *WEIGHT_NAMES, "b1", "b2", "learning_rate"])
+    header = list(given_numbers(exercises[students[0][0]]))
+    writer.writerow(["id", "name", *header])
     for sid, name in students:
-        ex = exercises[sid]
-        writer.writerow(
-            [
-                sid,
-                name,
-                *map(number, ex.inputs),
-                *map(number, ex.targets),
-                *map(number, ex.weights),
-                written_out.bias(ex.b1),
-                written_out.bias(ex.b2),
-                number(ex.learning_rate),
-            ]
-        )
+        numbers = given_numbers(exercises[sid])
+        writer.writerow([sid, name, *(number(numbers[k]) if k in numbers else "" for k in header)])
     return out.getvalue()
 
 
