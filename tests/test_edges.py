@@ -16,6 +16,7 @@ import ann_numpy
 import ann_numpy_no_loop
 import ann_numpy_original
 import convergence_test
+import exercises
 import mlp
 import plot_all_variables
 import plot_convergence
@@ -322,6 +323,9 @@ BAD_INPUT = {
         ["learning-rate", "--iterations", "x"], ["--update", "README.md", "init"],
     ]),
     "trask_networks.py": (trask_networks.main, [["five-layer"], ["two-layer", "--updates", "x"]]),
+    "exercises.py": (exercises.main, [[], ["generate"], ["grade", "x"], ["generate", "t.json", "--count", "0", "--seed",
+                                      "1", "--outdir", "o"], ["generate", "", "--count", "2", "--seed", "1",
+                                      "--outdir", "o"], ["grade", "s", "--exercises", "d", "--out", ""]]),
     "bench_training": (bench_training.main, [["--repeat", "0"], ["--iterations", "x"], ["--iter", "5"]]),
     "bench_scripts": (bench_scripts.main, [["--repeat", "-3"]]),
     "bench_sweep": (bench_sweep.main, [["--repeat", "0"], ["--quick", "x"]]),

@@ -14,6 +14,7 @@ RUNS = {
     "ann_numpy_original.py": ["10", "--json"],
     "ann_numpy_no_loop.py": [],
     "convergence_test.py": ["--counts", "1,2", "--format", "csv"],
+    "exercises.py": ["--help"],  # a class set runs in-process in test_exercises.py (and once as a process)
     "analyze_convergence.py": ["--iterations", "5000"],  # the full analysis runs in-process, once: here bad usage
 }
 
