@@ -22,6 +22,9 @@ examples:
   python ann_numpy_no_loop.py --json                            # every value as one JSON document
 """
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 import csv
 import io
 import json

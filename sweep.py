@@ -20,6 +20,9 @@ examples:
   python sweep.py --update README.md     # both sweeps at their defaults: README's "Does the update order matter?"
 """
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 import argparse
 import csv
 import io

@@ -41,6 +41,33 @@ class ArgumentParser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
+    def parse_known_args(self, args=None, namespace=None):
+        """argparse's, but --FLAG=-- is a usage error: argparse drops the '--' and gives the flag
+        [] without calling its type (or its const, for an optional value), which would crash later
+        or be ignored. Checked on the words as given (up to a lone '--', after which all is positional)."""
+        words = sys.argv[1:] if args is None else list(args)
+        for word in words:
+            if word == "--":
+                break
+            if word.endswith("=--") and word[:-3] in option_strings(self):
+                self.error(f"argument {word[:-3]}: expected a value, not '--'")
+        namespace, extras = super().parse_known_args(words, namespace)
+        for action in self._actions:  # whatever the words: a single value is never an empty list
+            if action.nargs in (None, argparse.OPTIONAL) and getattr(namespace, action.dest, None) == [] \
+                    and action.default != []:  # fmt: skip
+                self.error(f"argument {'/'.join(action.option_strings) or action.dest}: expected one value")
+        return namespace, extras
+
+
+def option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of parser and of its subcommands' parsers."""
+    found = set()
+    for action in parser._actions:
+        found.update(action.option_strings)
+        for sub in (action.choices or {}).values() if isinstance(action, argparse._SubParsersAction) else ():
+            found |= option_strings(sub)
+    return found
+
 
 def whole_number(text: str, low: int = 0, high: int = MAX_ITERATIONS) -> int:
     try:
@@ -153,6 +180,8 @@ def run(main, prog: str) -> None:
     """
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, raise_terminated)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # from here on Ctrl-C unwinds (backprop/startup.py)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         status = main()
         sys.stdout.flush()

@@ -182,7 +182,7 @@ def test_a_symlinked_readme_is_updated_through_the_link(readme, capsys):
     status, _, err = call(convergence_test.main, "--counts", "0,1", "--update", link, capsys=capsys)
     assert status == 0, err
     assert link.is_symlink() and "stale" not in readme.read_text(encoding="utf-8")
-    assert sorted(os.listdir(readme.parent)) == [".README.md.lock", "README.md", "link.md"]  # the lock beside the target
+    assert sorted(os.listdir(readme.parent)) == [".README.md.lock", "README.md", "link.md"]
 
 
 def test_a_readme_with_two_hard_links_is_refused(readme, no_training, capsys):
