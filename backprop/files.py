@@ -128,6 +128,11 @@ class MarkerError(ValueError):
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 
 
+# An --example exercise or a hand calculation to --check is kilobytes: such a file is refused
+# beyond this size, before it is parsed.
+MAX_INPUT_BYTES = 1_000_000
+
+
 class TooLarge(ValueError):
     """A file longer than the cap read_text was given."""
 
@@ -143,9 +148,10 @@ def read_text(path, cap: int = MAX_TEXT_BYTES) -> str:
     return data.decode("utf-8")
 
 
-def quoted(text: str, limit: int = 40) -> str:
-    """repr(text), cut to about limit characters, for an error line that quotes what it read."""
-    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text):,} characters)"
+def quoted(value, limit: int = 60) -> str:
+    """repr(value), cut to about limit characters, for an error line that quotes what it read."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
 
 
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")

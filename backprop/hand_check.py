@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from backprop import written_out
 from backprop.exercise import Exercise
+from backprop.files import quoted
 from backprop.written_out import Arithmetic
 
 MAX_UPDATES = 10
@@ -68,11 +69,16 @@ def parse_number(text: str) -> tuple[float, float]:
     text = text.replace("−", "-")
     m = NUMBER.fullmatch(text)
     if not m or not (m.group(1) or m.group(2)):
-        raise ValueError(f"{text!r} is not a number" + (" (use a decimal point, not a comma)" if "," in text else ""))
+        comma = " (use a decimal point, not a comma)" if "," in text else ""
+        raise ValueError(f"{quoted(text)} is not a number{comma}")
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"{text!r} is not a finite number")
-    decimals = len(m.group(2) or "") - int(m.group(3) or 0)
+        raise ValueError(f"{quoted(text)} is not a finite number")
+    exponent = (m.group(3) or "0").lstrip("+-")
+    decimals = len(m.group(2) or "") - (int(m.group(3) or 0) if len(exponent) <= 6 else 10**7)
+    # The place of the last digit must be a double too (1e-400 and 0e400 are not; 1e-300 is).
+    if not -308 <= decimals <= 308 or (value == 0 and (m.group(1) or "").strip("0") + (m.group(2) or "").strip("0")):
+        raise ValueError(f"{quoted(text)} is beyond the range of a double (its last digit's place)")
     return value, 10.0**-decimals
 
 
@@ -106,17 +112,18 @@ def parse(text: str, path: str, known: dict) -> list[Entry]:
             name, _, value = line.rpartition("=")
         elif "," in line:
             if line.count(",") > 1:
-                raise BadCheckFile(f"{path}:{number}: {raw.strip()!r}: one name and one value a line, "
+                raise BadCheckFile(f"{path}:{number}: {quoted(raw.strip())}: one name and one value a line, "
                                    "decimal point only")  # fmt: skip
             name, _, value = line.partition(",")
             if re.search(r"\s[+-]?\d+$", name):  # 'w5+ 0,358': a decimal comma
-                raise BadCheckFile(f"{path}:{number}: {raw.strip()!r}: use a decimal point, not a comma")
+                raise BadCheckFile(f"{path}:{number}: {quoted(raw.strip())}: use a decimal point, not a comma")
         else:
             parts = line.rsplit(None, 1)
             name, value = parts if len(parts) == 2 else (parts[0], "")
         name, value = name.strip(), value.strip()
         if not name or not value:
-            raise BadCheckFile(f"{path}:{number}: {raw.strip()!r} is not 'name value' (or name = value, name,value)")
+            raise BadCheckFile(f"{path}:{number}: {quoted(raw.strip())} is not 'name value' "
+                               "(or name = value, name,value)")  # fmt: skip
         try:
             v, unit = parse_number(value)
         except ValueError as exc:
@@ -124,10 +131,10 @@ def parse(text: str, path: str, known: dict) -> list[Entry]:
         canonical = normalise(name)
         m = re.search(r"@(\d+)$", canonical)
         if m and not 1 <= int(m.group(1)) <= MAX_UPDATES:
-            raise BadCheckFile(f"{path}:{number}: {name}: updates are numbered 1 to {MAX_UPDATES}")
+            raise BadCheckFile(f"{path}:{number}: {quoted(name)[1:-1]}: updates are numbered 1 to {MAX_UPDATES}")
         key = known.get(canonical, name)
         if key in seen:
-            raise BadCheckFile(f"{path}:{number}: {name} is given twice (first on line {seen[key]})")
+            raise BadCheckFile(f"{path}:{number}: {quoted(name)[1:-1]} is given twice (first on line {seen[key]})")
         seen[key] = number
         entries.append(Entry(number, name, key, value, v, unit))
     return entries
@@ -265,7 +272,7 @@ class Calculation:
 
     def diagnose(self, first: Entry) -> list[dict]:
         """Every mistake that reproduces the first wrong value, best first (most later values also reproduced)."""
-        later = [e for e in self.entries if e is not first and self.entries.index(e) > self.entries.index(first)]
+        later = self.entries[self.entries.index(first) + 1 :]  # the entries after first, in order
         found = []
         candidates = mistakes(self.ex, self.arithmetic, self.decimals)
         for rank, (mistake, (sentence, variants)) in enumerate(candidates.items()):
