@@ -162,6 +162,20 @@ def fail(prog: str, message: str, status: int = 1) -> int:
 # --- the process -------------------------------------------------------------------------------
 
 
+class Failure(RuntimeError):
+    """A runtime failure a library module raises and run() reports: str() is the line, status 1
+    (a sweep's worker process killed, for one)."""
+
+
+def memory_line(exc: MemoryError) -> str:
+    """What did not fit, from NumPy's message ("Unable to allocate 7.45 GiB for an array with shape
+    (1000, 1000000) and data type float64"), in one line."""
+    text = " ".join(str(exc).split())
+    if text.startswith("Unable to allocate "):
+        return f"out of memory: {text[len('Unable to allocate '):]} did not fit"
+    return f"out of memory{': ' + text if text else ''}"
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where the program stands, so that it unwinds as Ctrl-C does (temporary files removed)."""
 
@@ -176,12 +190,14 @@ def run(main, prog: str) -> None:
     Ctrl-C and SIGTERM unwind the program (nothing partial is left: atomic writes remove their
     temporary files) and print one line, with the iteration or epoch reached when the training
     loop recorded it (exc.where); a closed pipe ends the process as SIGPIPE ends any other
-    program; a failed write to standard output (a full device) is one line and status 1.
+    program; a failed write to standard output (a full device) is one line and status 1; so are
+    running out of memory (what did not fit) and a Failure raised by the library.
     """
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, raise_terminated)
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # from here on Ctrl-C unwinds (backprop/startup.py)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.excepthook = sys.__excepthook__
     try:
         status = main()
         sys.stdout.flush()
@@ -190,6 +206,18 @@ def run(main, prog: str) -> None:
         where = f" at {exc.where}" if getattr(exc, "where", None) else ""
         print(f"{prog}: {'terminated' if terminated else 'interrupted'}{where}", file=sys.stderr)
         status = 143 if terminated else 130
+    except MemoryError as exc:  # what was left of memory is freed by the unwinding
+        print(f"{prog}: {memory_line(exc)}", file=sys.stderr)
+        status = 1
+    except ImportError as exc:  # a module loaded late (numpy.random) when memory has run out
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        lack = "failed to map segment" in text or "Cannot allocate memory" in text
+        print(f"{prog}: {'out of memory: ' if lack else ''}cannot load {exc.name or 'a module'}"
+              f"{'' if lack else ': ' + text[:200]}", file=sys.stderr)  # fmt: skip
+        status = 1
+    except Failure as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        status = 1
     except OSError as exc:  # writing the results failed: standard output is full or gone
         print(f"{prog}: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         # What is still buffered goes nowhere, so that the interpreter's last flush cannot fail again.
