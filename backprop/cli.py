@@ -197,7 +197,8 @@ def run(main, prog: str) -> None:
     signal.signal(signal.SIGTERM, raise_terminated)
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # from here on Ctrl-C unwinds (backprop/startup.py)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-    sys.excepthook = sys.__excepthook__
+    if getattr(sys.excepthook, "__module__", None) == "backprop.startup":  # a bug in main() shows its traceback
+        sys.excepthook = sys.__excepthook__
     try:
         status = main()
         sys.stdout.flush()
