@@ -6,11 +6,12 @@ the project), Ctrl-C from here on prints "NAME: interrupted" and ends the proces
 130 (SIGTERM: "terminated", 143): nothing has been written yet, so there is nothing to unwind.
 cli.run() then takes over, and Ctrl-C unwinds the program as a KeyboardInterrupt. An error
 before then (an import that fails for want of memory) is one line and status 1. Imported
-any other way (tests, notebooks) it does nothing. Standard library only, and nothing heavy.
+any other way (tests, notebooks) it does nothing. Nothing is imported that the interpreter has
+not loaded already at its start.
 """
 
+import _signal as signal  # the built-in module itself: the signal module imports enum, which takes a while
 import os
-import signal
 import sys
 
 
