@@ -318,7 +318,7 @@ def end_with_parent() -> None:
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the worker ends when it finds its pipe closed
+    except (OSError, AttributeError):  # not Linux: no such request; an orphaned worker finishes its share
         pass
 
 
@@ -350,7 +350,8 @@ def run_in_processes(shares, train_block) -> list:
                 status = 1
                 try:
                     os.close(read)
-                    signal.signal(signal.SIGINT, signal.SIG_DFL)
+                    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # a background job's stays ignored
+                        signal.signal(signal.SIGINT, signal.SIG_DFL)
                     signal.signal(signal.SIGTERM, signal.SIG_DFL)
                     end_with_parent()
                     if os.getppid() != parent:  # the parent ended before the request above
