@@ -53,8 +53,9 @@ class ArgumentParser(argparse.ArgumentParser):
                 self.error(f"argument {word[:-3]}: expected a value, not '--'")
         namespace, extras = super().parse_known_args(words, namespace)
         for action in self._actions:  # whatever the words: a single value is never an empty list
-            if action.nargs in (None, argparse.OPTIONAL) and getattr(namespace, action.dest, None) == [] \
-                    and action.default != []:  # fmt: skip
+            value = getattr(namespace, action.dest, None)
+            if action.nargs in (None, argparse.OPTIONAL) and isinstance(value, list) and not value \
+                    and value is not action.default:  # fmt: skip
                 self.error(f"argument {'/'.join(action.option_strings) or action.dest}: expected one value")
         return namespace, extras
 

@@ -205,7 +205,7 @@ class BadExample(ValueError):
     """An --example file that is not a valid exercise; str() names the file and what is wrong."""
 
 
-MAX_DEPTH = 100  # JSON nesting: an exercise needs 3 levels
+MAX_DEPTH = 100  # JSON nesting: an exercise needs 3; a file nested too deeply for the parser is reported here
 
 
 class Huge:
@@ -251,8 +251,8 @@ def read_example(path: str) -> dict:
     """The settings in an --example file, checked and typed as the flags are.
 
     Raises OSError when the file cannot be read, BadExample when it is not a valid exercise
-    (among them a file over files.MAX_INPUT_BYTES, numbers too long for a double, nesting
-    deeper than MAX_DEPTH, a key given twice)."""
+    (among them a file over files.MAX_INPUT_BYTES, numbers too long for a double, nesting too
+    deep for the parser (the line where it passes MAX_DEPTH), a key given twice)."""
     try:
         text = files.read_text(path, files.MAX_INPUT_BYTES)
     except files.TooLarge as exc:
