@@ -341,7 +341,7 @@ def run_in_processes(shares, train_block) -> list:
     happened; a worker dies with the process that forked it (end_with_parent).
     """
     parent = os.getpid()
-    children = []  # [pid, read fd, bytes read, wait status]
+    children = []  # [pid, read fd, chunks read, wait status]
     try:
         for share in shares:
             read, write = os.pipe()
