@@ -17,6 +17,9 @@ examples:
   python analyze_convergence.py --update docs/reconciliation.md   # the verdict in "Reading the blog's numbers"
 """
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 import csv
 import io
 import json

@@ -23,13 +23,16 @@ examples:
   python ann_numpy_no_loop.py --json                            # every value as one JSON document
 """
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 import csv
 import io
 import json
 import sys
 import textwrap
 
-from backprop import cli, exercise, hand_check, published, written_out
+from backprop import cli, exercise, files, hand_check, published, written_out
 from backprop.training import COUNTING
 from backprop.worked_example import ORDERS
 
@@ -145,8 +148,9 @@ def main(argv=None) -> int:
 def check(path, ex, arithmetic, digits, as_json, network_given=True, description=None) -> int:
     """--check FILE: the report, exit 0 when every value is right or carried rounding, 1 otherwise."""
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        text = files.read_text(path, files.MAX_INPUT_BYTES).replace("\r\n", "\n")
+    except files.TooLarge as exc:
+        return cli.fail(PROG, f"{path}: {exc}, too long for a hand calculation", 2)
     except (OSError, UnicodeDecodeError) as exc:
         return cli.fail(PROG, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
     try:

@@ -15,6 +15,9 @@ examples:
 """
 
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 from backprop import cli, training, training_cli
 from backprop.worked_example import LEARNING_RATE
 

@@ -16,6 +16,9 @@ examples:
 
 from __future__ import annotations
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 import csv
 import io
 import json

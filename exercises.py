@@ -16,6 +16,9 @@ examples:
   python exercises.py grade handed_in --exercises class --out grades.csv --plot grades.png
 """
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 import contextlib
 import io
 import json

@@ -14,6 +14,9 @@ examples:
   python mlp.py --dataset diabetes --json         # needs scikit-learn (its bundled data, no download)
 """
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 import argparse
 import json
 import math

@@ -18,6 +18,9 @@ examples:
   python plot_all_variables.py --format svg --show
 """
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 from backprop import cli, plotting
 
 PROG = "plot_all_variables.py"

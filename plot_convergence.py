@@ -15,6 +15,9 @@ examples:
   python plot_convergence.py --learning-rate 2 --show
 """
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 from backprop import cli, plotting
 
 PROG = "plot_convergence.py"

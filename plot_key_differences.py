@@ -15,6 +15,9 @@ examples:
   python plot_key_differences.py --learning-rate 5 --format pdf
 """
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 import numpy as np
 
 from backprop import cli, plotting

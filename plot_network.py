@@ -23,6 +23,9 @@ examples:
   python plot_network.py --order both --iterations 1000 --weights 0.1,-0.2,0.3,0.4,-0.5,0.6,0.7,-0.8
 """
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 import argparse
 import math
 import os

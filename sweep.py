@@ -23,6 +23,9 @@ examples:
   python sweep.py grid --update docs/update-orders.md   # the grid at its defaults: its paragraph there
 """
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 import argparse
 import csv
 import io

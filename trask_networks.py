@@ -21,6 +21,9 @@ examples:
 
 from __future__ import annotations
 
+import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
+
+# isort: split
 from dataclasses import dataclass
 
 import numpy as np

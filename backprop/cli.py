@@ -41,6 +41,34 @@ class ArgumentParser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
+    def parse_known_args(self, args=None, namespace=None):
+        """argparse's, but --FLAG=-- is a usage error: argparse drops the '--' and gives the flag
+        [] without calling its type (or its const, for an optional value), which would crash later
+        or be ignored. Checked on the words as given (up to a lone '--', after which all is positional)."""
+        words = sys.argv[1:] if args is None else list(args)
+        for word in words:
+            if word == "--":
+                break
+            if word.endswith("=--") and word[:-3] in option_strings(self):
+                self.error(f"argument {word[:-3]}: expected a value, not '--'")
+        namespace, extras = super().parse_known_args(words, namespace)
+        for action in self._actions:  # whatever the words: a single value is never an empty list
+            value = getattr(namespace, action.dest, None)
+            if action.nargs in (None, argparse.OPTIONAL) and isinstance(value, list) and not value \
+                    and value is not action.default:  # fmt: skip
+                self.error(f"argument {'/'.join(action.option_strings) or action.dest}: expected one value")
+        return namespace, extras
+
+
+def option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of parser and of its subcommands' parsers."""
+    found = set()
+    for action in parser._actions:
+        found.update(action.option_strings)
+        for sub in (action.choices or {}).values() if isinstance(action, argparse._SubParsersAction) else ():
+            found |= option_strings(sub)
+    return found
+
 
 def whole_number(text: str, low: int = 0, high: int = MAX_ITERATIONS) -> int:
     try:
@@ -135,6 +163,20 @@ def fail(prog: str, message: str, status: int = 1) -> int:
 # --- the process -------------------------------------------------------------------------------
 
 
+class Failure(RuntimeError):
+    """A runtime failure a library module raises and run() reports: str() is the line, status 1
+    (a sweep's worker process killed, for one)."""
+
+
+def memory_line(exc: MemoryError) -> str:
+    """What did not fit, from NumPy's message ("Unable to allocate 7.45 GiB for an array with shape
+    (1000, 1000000) and data type float64"), in one line."""
+    text = " ".join(str(exc).split())
+    if text.startswith("Unable to allocate "):
+        return f"out of memory: {text[len('Unable to allocate '):]} did not fit"
+    return f"out of memory{': ' + text if text else ''}"
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where the program stands, so that it unwinds as Ctrl-C does (temporary files removed)."""
 
@@ -149,10 +191,15 @@ def run(main, prog: str) -> None:
     Ctrl-C and SIGTERM unwind the program (nothing partial is left: atomic writes remove their
     temporary files) and print one line, with the iteration or epoch reached when the training
     loop recorded it (exc.where); a closed pipe ends the process as SIGPIPE ends any other
-    program; a failed write to standard output (a full device) is one line and status 1.
+    program; a failed write to standard output (a full device) is one line and status 1; so are
+    running out of memory (what did not fit) and a Failure raised by the library.
     """
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, raise_terminated)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # from here on Ctrl-C unwinds (backprop/startup.py)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if getattr(sys.excepthook, "__module__", None) == "backprop.startup":  # a bug in main() shows its traceback
+        sys.excepthook = sys.__excepthook__
     try:
         status = main()
         sys.stdout.flush()
@@ -161,6 +208,18 @@ def run(main, prog: str) -> None:
         where = f" at {exc.where}" if getattr(exc, "where", None) else ""
         print(f"{prog}: {'terminated' if terminated else 'interrupted'}{where}", file=sys.stderr)
         status = 143 if terminated else 130
+    except MemoryError as exc:  # what was left of memory is freed by the unwinding
+        print(f"{prog}: {memory_line(exc)}", file=sys.stderr)
+        status = 1
+    except ImportError as exc:  # a module loaded late (numpy.random) when memory has run out
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        lack = "failed to map segment" in text or "Cannot allocate memory" in text
+        print(f"{prog}: {'out of memory: ' if lack else ''}cannot load {exc.name or 'a module'}"
+              f"{'' if lack else ': ' + text[:200]}", file=sys.stderr)  # fmt: skip
+        status = 1
+    except Failure as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        status = 1
     except OSError as exc:  # writing the results failed: standard output is full or gone
         print(f"{prog}: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         # What is still buffered goes nowhere, so that the interpreter's last flush cannot fail again.

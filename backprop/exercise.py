@@ -22,11 +22,12 @@ import argparse
 import json
 import math
 import numbers
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from backprop import cli
+from backprop import cli, files
 from backprop.worked_example import (
     B1_INIT,
     B2_INIT,
@@ -204,19 +205,73 @@ class BadExample(ValueError):
     """An --example file that is not a valid exercise; str() names the file and what is wrong."""
 
 
+MAX_DEPTH = 100  # JSON nesting: an exercise needs 3; a file nested too deeply for the parser is reported here
+
+
+class Huge:
+    """A JSON integer too long for a double (more than 308 digits), as read: not a number of an exercise."""
+
+    def __init__(self, digits: str):
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"{self.digits[:12]}... (an integer of {len(self.digits):,} digits)"
+
+
+class DuplicateKey(ValueError):
+    pass
+
+
+def unique_keys(pairs) -> dict:
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) < len(keys):
+        raise DuplicateKey(next(k for i, k in enumerate(keys) if k in keys[:i]))
+    return dict(pairs)
+
+
+def depth_line(text: str) -> int:
+    """The line where text's brackets first nest deeper than MAX_DEPTH (1 if they never do)."""
+    depth, in_string, escaped = 0, False, False
+    for m in re.finditer(r'[\[\]{}"\\]', text):
+        c = m.group()
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = in_string
+        elif c == '"':
+            in_string = not in_string
+        elif not in_string:
+            depth += 1 if c in "[{" else -1
+            if depth > MAX_DEPTH:
+                return text.count("\n", 0, m.start()) + 1
+    return 1
+
+
 def read_example(path: str) -> dict:
     """The settings in an --example file, checked and typed as the flags are.
 
-    Raises OSError when the file cannot be read, BadExample when it is not a valid exercise."""
-    with open(path, encoding="utf-8") as f:
-        try:
-            text = f.read()
-        except UnicodeDecodeError:
-            raise BadExample(f"{path}: not valid JSON: not UTF-8 text") from None
+    Raises OSError when the file cannot be read, BadExample when it is not a valid exercise
+    (among them a file over files.MAX_INPUT_BYTES, numbers too long for a double, nesting too
+    deep for the parser (the line where it passes MAX_DEPTH), a key given twice)."""
     try:
-        document = json.loads(text)
+        text = files.read_text(path, files.MAX_INPUT_BYTES)
+    except files.TooLarge as exc:
+        raise BadExample(f"{path}: {exc}, too long for an exercise") from None
+    except UnicodeDecodeError:
+        raise BadExample(f"{path}: not valid JSON: not UTF-8 text") from None
+    try:
+        document = json.loads(text, object_pairs_hook=unique_keys,
+                              parse_int=lambda s: int(s) if len(s.lstrip("-")) <= 308 else Huge(s))  # fmt: skip
     except json.JSONDecodeError as exc:
         raise BadExample(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except DuplicateKey as exc:
+        key = str(exc.args[0])
+        first = text.find(json.dumps(key))
+        at = text.find(json.dumps(key), first + 1)
+        line = text.count("\n", 0, at) + 1 if at >= 0 else 1
+        raise BadExample(f"{path}:{line}: the key {files.quoted(key)} is given twice") from None
+    except RecursionError:
+        raise BadExample(f"{path}:{depth_line(text)}: not valid JSON for an exercise: nested too deeply") from None
     if not isinstance(document, dict):
         raise BadExample(f"{path}: an exercise is one JSON object {{...}}, not {type(document).__name__}")
 
@@ -226,7 +281,7 @@ def read_example(path: str) -> dict:
 
     unknown = [k for k in document if k not in KEYS]
     if unknown:
-        raise BadExample(f"{where(unknown[0])}: unknown key {unknown[0]!r}; known keys: {', '.join(KEYS)}")
+        raise BadExample(f"{where(unknown[0])}: unknown key {files.quoted(unknown[0])}; known keys: {', '.join(KEYS)}")
     values = {}
     for key, value in document.items():
         try:
@@ -241,7 +296,8 @@ def example_value(key: str, value):
     if key in ("biases", "loss", "order", "description"):
         choices = {"biases": BIAS_POLICIES, "loss": tuple(LOSSES), "order": ORDERS}.get(key)
         if not isinstance(value, str) or (choices and value not in choices):
-            raise ValueError(f"{value!r} is not one of {', '.join(choices)}" if choices else "must be a string")
+            raise ValueError(f"{files.quoted(value)} is not one of {', '.join(choices)}" if choices
+                             else "must be a string")  # fmt: skip
         return value
     if key == "learning_rate":
         return cli.positive_real(str(finite_numbers([value], 1, 1)[0]))
@@ -258,8 +314,8 @@ def finite_numbers(values: list, low: int, high: int) -> tuple:
     if not low <= len(values) <= high:
         raise ValueError(f"needs {low if low == high else f'{low} or {high}'} numbers, got {len(values)}")
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
-            raise ValueError(f"{v!r} is not a finite number")
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(float(v)):
+            raise ValueError(f"{files.quoted(v)} is not a finite number")
     return tuple(float(v) for v in values)
 
 

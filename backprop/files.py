@@ -15,6 +15,7 @@ import contextlib
 import difflib
 import errno
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -122,20 +123,123 @@ class MarkerError(ValueError):
     """A README's generated block is missing its markers or has them more than once."""
 
 
+# A README, a docs page or a hand calculation is kilobytes; a file read whole is refused beyond
+# this size (so that /dev/zero or an endless pipe is one line, not a process that fills memory).
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+
+
+# An --example exercise or a hand calculation to --check is kilobytes: such a file is refused
+# beyond this size, before it is parsed.
+MAX_INPUT_BYTES = 1_000_000
+
+
+class TooLarge(ValueError):
+    """A file longer than the cap read_text was given."""
+
+
+def read_text(path, cap: int = MAX_TEXT_BYTES) -> str:
+    """The UTF-8 text of path, its line endings as they are; TooLarge beyond cap bytes (read no
+    further than cap + 1 bytes, so that an endless file is refused at once), OSError or
+    UnicodeDecodeError as open() and decoding raise them."""
+    with open(path, "rb") as f:
+        data = f.read(cap + 1)
+    if len(data) > cap:
+        raise TooLarge(f"it is longer than {cap:,} bytes")
+    return data.decode("utf-8")
+
+
+def quoted(value, limit: int = 60) -> str:
+    """repr(value), cut to about limit characters, for an error line that quotes what it read."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
+
+
+FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def marker_positions(text: str, marker: str) -> list[int]:
+    """Where marker stands in text, outside fenced code blocks (``` or ~~~): a marker in a code
+    example is text, not a marker."""
+    positions, fence, offset = [], None, 0
+    for line in text.splitlines(keepends=True):
+        opening = FENCE.match(line)
+        if fence is None and opening:
+            fence = opening.group(1)
+        elif fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) \
+                    and not line[opening.end():].strip():  # fmt: skip
+                fence = None
+        else:
+            at = line.find(marker)
+            while at != -1:
+                positions.append(offset + at)
+                at = line.find(marker, at + 1)
+        offset += len(line)
+    return positions
+
+
 def replace_block(text: str, name: str, content: str) -> str:
     """text with everything between <!-- name:start --> and <!-- name:end --> replaced.
 
     The markers and every byte outside them stay as they are; the block becomes a
-    newline, content, a newline.
+    newline, content, a newline. Markers inside fenced code blocks are text, not markers. In
+    a file with CRLF line endings the block's lines end in CRLF too.
     """
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    if text.count(start) != 1 or text.count(end) != 1:
-        found = f"{text.count(start)} start and {text.count(end)} end markers"
-        raise MarkerError(f"expected exactly one {start} and one {end}, found {found}")
-    i, j = text.index(start) + len(start), text.index(end)
+    starts, ends = marker_positions(text, start), marker_positions(text, end)
+    if len(starts) != 1 or len(ends) != 1:
+        found = f"{len(starts)} start and {len(ends)} end markers"
+        raise MarkerError(f"expected exactly one {start} and one {end} outside code blocks, found {found}")
+    i, j = starts[0] + len(start), ends[0]
     if j < i:
         raise MarkerError(f"{end} comes before {start}")
-    return text[:i] + "\n" + content.rstrip("\n") + "\n" + text[j:]
+    newline = "\r\n" if "\r\n" in text else "\n"
+    block = "\n" + content.replace("\r\n", "\n").rstrip("\n") + "\n"
+    return text[:i] + block.replace("\n", newline) + text[j:]
+
+
+def same_text(a: str, b: str) -> bool:
+    """a and b equal but for their line endings (CRLF or LF)."""
+    return a == b or a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
+
+
+@contextlib.contextmanager
+def locked(path):
+    """An exclusive lock for read-modify-replace of path: flock on a lock file beside it
+    (.NAME.lock, created when missing and never removed, which .gitignore covers), because the
+    file itself is replaced by a new one on each write. Writers of different blocks of one
+    file take turns, and each applies its block to the text as it is at its turn. Where there
+    is no flock (Windows), or the lock file cannot be made, no lock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    real = os.path.realpath(path)
+    lock = os.path.join(os.path.dirname(real), f".{os.path.basename(real)}.lock")
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def update_block(path, name: str, content: str) -> bool:
+    """Rewrite the block name of the file path with content, under locked(path), on the text as
+    it is now (another writer may have changed another block meanwhile); True when it changed.
+    MarkerError, TooLarge, OSError (Unwritable among them), UnicodeDecodeError as they come."""
+    with locked(path):
+        text = read_text(path)
+        new = replace_block(text, name, content)
+        if new == text:
+            return False
+        atomic_write(path, new)
+        return True
 
 
 class Block:
@@ -143,20 +247,29 @@ class Block:
 
     open() reads the file and checks its markers (and, for --update, that it can be
     replaced): a failure is one line and status 1 before any training. finish(content)
-    then rewrites the block or compares it.
+    then rewrites the block (update_block: under a lock, in the text as it is then) or
+    compares it (regardless of line endings).
     """
 
     def __init__(self, path: str, name: str, text: str, check: bool):
         self.path, self.name, self.text, self.check = path, name, text, check
 
+    @staticmethod
+    def read(prog: str, path: str) -> str | int:
+        """The file's text, or the exit status after one error line."""
+        try:
+            return read_text(path)
+        except TooLarge as exc:
+            return fail(prog, f"cannot read {path}: {exc}")
+        except (OSError, UnicodeDecodeError) as exc:
+            return fail(prog, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+
     @classmethod
     def open(cls, prog: str, path: str, name: str, check: bool) -> Block | int:
         """The Block, or the exit status after one error line."""
-        try:
-            with open(path, encoding="utf-8", newline="") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            return fail(prog, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+        text = cls.read(prog, path)
+        if isinstance(text, int):
+            return text
         try:
             replace_block(text, name, "")
         except MarkerError as exc:
@@ -175,17 +288,29 @@ class Block:
 
     def finish(self, prog: str, content: str) -> int:
         """--update: rewrite the block atomically; --check: exit 1 and a diff when it is stale."""
-        new = replace_block(self.text, self.name, content)
         if self.check:
-            if new == self.text:
+            text = self.read(prog, self.path)  # as it is now
+            if isinstance(text, int):
+                return text
+            try:
+                new = replace_block(text, self.name, content)
+            except MarkerError as exc:
+                return fail(prog, f"{self.path}: {exc}")
+            if same_text(new, text):
                 return 0
-            diff = difflib.unified_diff(self.text.splitlines(keepends=True), new.splitlines(keepends=True),
+            text, new = text.replace("\r\n", "\n"), new.replace("\r\n", "\n")
+            diff = difflib.unified_diff(text.splitlines(keepends=True), new.splitlines(keepends=True),
                                         f"{self.path} (current)", f"{self.path} (generated)")  # fmt: skip
             sys.stdout.writelines(diff)
             return fail(prog, f"{self.path}: the {self.name} block is out of date; run with --update {self.path}")
-        if new != self.text:
-            try:
-                atomic_write(self.path, new)
-            except OSError as exc:
-                return fail(prog, f"cannot write {self.path}: {exc.strerror or exc}")
+        try:
+            update_block(self.path, self.name, content)
+        except MarkerError as exc:
+            return fail(prog, f"{self.path}: {exc}; nothing written")
+        except TooLarge as exc:
+            return fail(prog, f"cannot read {self.path}: {exc}; nothing written")
+        except UnicodeDecodeError as exc:
+            return fail(prog, f"cannot read {self.path}: {exc}; nothing written")
+        except OSError as exc:
+            return fail(prog, f"cannot write {self.path}: {exc.strerror or exc}")
         return 0

@@ -39,7 +39,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from backprop import training, written_out
-from backprop.exercise import Exercise
+from backprop.exercise import DuplicateKey, Exercise, depth_line, unique_keys
+from backprop.files import quoted
 from backprop.written_out import Arithmetic
 
 MAX_UPDATES = 10  # the updates written out (and diagnosed)
@@ -83,11 +84,16 @@ def parse_number(text: str) -> tuple[float, float]:
     text = text.replace("−", "-")
     m = NUMBER.fullmatch(text)
     if not m or not (m.group(1) or m.group(2)):
-        raise ValueError(f"{text!r} is not a number" + (" (use a decimal point, not a comma)" if "," in text else ""))
+        comma = " (use a decimal point, not a comma)" if "," in text else ""
+        raise ValueError(f"{quoted(text)} is not a number{comma}")
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"{text!r} is not a finite number")
-    decimals = len(m.group(2) or "") - int(m.group(3) or 0)
+        raise ValueError(f"{quoted(text)} is not a finite number")
+    exponent = (m.group(3) or "0").lstrip("+-")
+    decimals = len(m.group(2) or "") - (int(m.group(3) or 0) if len(exponent) <= 6 else 10**7)
+    # The place of the last digit must be a double too (1e-400 and 0e400 are not; 1e-300 is).
+    if not -308 <= decimals <= 308 or (value == 0 and (m.group(1) or "").strip("0") + (m.group(2) or "").strip("0")):
+        raise ValueError(f"{quoted(text)} is beyond the range of a double (its last digit's place)")
     return value, 10.0**-decimals
 
 
@@ -160,12 +166,12 @@ def parse(text: str, path: str) -> list[Entry]:
             name, value = line[:at], line[at + 1 :]
         elif "," in mask:
             if mask.count(",") > 1:
-                raise BadCheckFile(f"{path}:{number}: {raw.strip()!r}: one name and one value a line, "
+                raise BadCheckFile(f"{path}:{number}: {quoted(raw.strip())}: one name and one value a line, "
                                    "decimal point only")  # fmt: skip
             at = mask.index(",")
             name, value = line[:at], line[at + 1 :]
             if re.search(r"\s[+-]?\d+$", name):  # 'w5+ 0,358': a decimal comma
-                raise BadCheckFile(f"{path}:{number}: {raw.strip()!r}: use a decimal point, not a comma")
+                raise BadCheckFile(f"{path}:{number}: {quoted(raw.strip())}: use a decimal point, not a comma")
         elif re.search(r":\s*\S+$", mask):
             at = mask.rindex(":")
             name, value = line[:at], line[at + 1 :]
@@ -174,7 +180,7 @@ def parse(text: str, path: str) -> list[Entry]:
             name, value = parts if len(parts) == 2 else (parts[0], "")
         name, value = name.strip(), value.strip()
         if not name or not value:
-            raise BadCheckFile(f"{path}:{number}: {raw.strip()!r} is not 'name value' "
+            raise BadCheckFile(f"{path}:{number}: {quoted(raw.strip())} is not 'name value' "
                                "(or name = value, name: value, name,value)")  # fmt: skip
         entries.append(entry(path, number, name, value))
     return entries
@@ -189,7 +195,7 @@ def entry(path: str, number: int, name: str, value: str) -> Entry:
     canonical = normalise(name)
     m = re.search(r"@(\d+)$", canonical)
     if m and not 1 <= int(m.group(1)) <= MAX_LADDER:
-        raise BadCheckFile(f"{path}:{number}: {name}: updates are numbered 1 to {MAX_LADDER}")
+        raise BadCheckFile(f"{path}:{number}: {quoted(name)[1:-1]}: updates are numbered 1 to {MAX_LADDER}")
     return Entry(number, name, canonical, value, v, unit)
 
 
@@ -203,9 +209,13 @@ def parse_json(text: str, path: str) -> tuple[list[Entry], list[dict]]:
     network's givens and the learning rate) or one object {name: value}; and the keys that are not values
     (what is neither a value nor bookkeeping is an entry not checked). BadCheckFile when it is not JSON."""
     try:
-        doc = json.loads(text.removeprefix("\ufeff"), parse_float=str, parse_int=str)
+        doc = json.loads(text.removeprefix("\ufeff"), parse_float=str, parse_int=str, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         raise BadCheckFile(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except DuplicateKey as exc:
+        raise BadCheckFile(f"{path}: the key {quoted(str(exc.args[0]))} is given twice") from None
+    except RecursionError:
+        raise BadCheckFile(f"{path}:{depth_line(text)}: not valid JSON: nested too deeply") from None
     if not isinstance(doc, dict):
         raise BadCheckFile(f"{path}: a hand calculation in JSON is one object {{name: value, ...}}")
     rows = text.splitlines()
@@ -313,7 +323,8 @@ def resolve(entries: list[Entry], known: dict, path: str) -> list[Entry]:
             key, reason = e.name, "unknown name" + (f", did you mean {pool[close]}?" if close else "")
         if not reason:
             if key in seen:
-                raise BadCheckFile(f"{path}:{e.line}: {e.name} is given twice (first on line {seen[key]})")
+                name = quoted(e.name)[1:-1]
+                raise BadCheckFile(f"{path}:{e.line}: {name} is given twice (first on line {seen[key]})")
             seen[key] = e.line
         out.append(dataclasses.replace(e, key=key, reason=reason))
     return out

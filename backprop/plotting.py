@@ -46,6 +46,7 @@ DEFAULT_OUTDIR = Path(__file__).resolve().parent.parent / "figures"
 MAX_RECORDED_ROWS = 100_000
 FORMATS = ("png", "svg", "pdf")
 MAX_DPI = 600
+MIN_DPI = 10  # below, FreeType has no pixel size for the smallest text (a PNG at --dpi 2 fails)
 
 ITERATION_LABEL = "iteration N (after N updates)"
 LOG_ITERATION_LABEL = "iteration N (after N updates, log scale)"
@@ -66,8 +67,8 @@ ITERATION_TICK_SPACE = 0.6
 
 def dpi_value(text: str) -> float:
     value = cli.positive_real(text)
-    if value > MAX_DPI:
-        raise argparse.ArgumentTypeError(f"{text} is above {MAX_DPI}")
+    if not MIN_DPI <= value <= MAX_DPI:
+        raise argparse.ArgumentTypeError(f"{text} is outside {MIN_DPI}..{MAX_DPI}")
     return value
 
 
@@ -82,7 +83,7 @@ def parser(prog: str, doc: str) -> cli.ArgumentParser:
         help="folder for the figures, created if missing (default: figures/ beside this script)",
     )  # fmt: skip
     p.add_argument("--format", choices=FORMATS, default="png", help="file format (default png)")
-    p.add_argument("--dpi", type=dpi_value, default=100, help=f"pixels per inch, up to {MAX_DPI} (default 100)")
+    p.add_argument("--dpi", type=dpi_value, default=100, help=f"pixels per inch, {MIN_DPI} to {MAX_DPI} (default 100)")
     p.add_argument("--show", action="store_true", help="also open the figures in a window (needs a display)")
     exercise.add_arguments(p)
     return p

@@ -79,7 +79,7 @@ def test_update_changes_only_the_marked_block(readme_copy, trained_once, capsys)
     assert status == 0, err
     assert readme_copy.read_bytes() == original  # the block regenerated is the committed one, the rest untouched
     assert readme_copy.stat().st_mode & 0o777 == 0o644  # the atomic replacement keeps the permissions
-    assert [p.name for p in readme_copy.parent.iterdir()] == ["README.md"]
+    assert sorted(p.name for p in readme_copy.parent.iterdir()) == [".README.md.lock", "README.md"]  # no .tmp-*
 
 
 def test_check_fails_on_one_altered_digit(readme_copy, plain, trained_once, capsys):

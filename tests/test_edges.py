@@ -1,6 +1,7 @@
 """Every edge a user can reach: signals, pipes, full devices, read-only and linked files, empty
 paths, outputs checked before training, memory, and bad input to every script."""
 
+import argparse
 import errno
 import os
 import signal
@@ -183,7 +184,7 @@ def test_a_symlinked_readme_is_updated_through_the_link(readme, capsys):
     status, _, err = call(convergence_test.main, "--counts", "0,1", "--update", link, capsys=capsys)
     assert status == 0, err
     assert link.is_symlink() and "stale" not in readme.read_text(encoding="utf-8")
-    assert sorted(os.listdir(readme.parent)) == ["README.md", "link.md"]
+    assert sorted(os.listdir(readme.parent)) == [".README.md.lock", "README.md", "link.md"]
 
 
 def test_a_readme_with_two_hard_links_is_refused(readme, no_training, capsys):
@@ -341,4 +342,51 @@ def test_bad_input_to_every_script_is_one_line_status_2_and_nothing_written(tmp_
             result = call(main, *args, capsys=capsys)
             assert_one_line_error(result, prog, 2)
             assert result[1] == "", (prog, args)
+    assert os.listdir(tmp_path) == []
+
+
+def flags_taking_a_value(main) -> list[list[str]]:
+    """Every option of main's parser (and of its subcommands) that takes a value, as the words
+    that reach it: ["--seed"] or ["init", "--networks"]; read from the parsers' actions, so
+    that a flag added later is covered too."""
+    made = []
+    init = cli.ArgumentParser.__init__
+
+    def record(self, *args, **kwargs):
+        made.append(self)
+        init(self, *args, **kwargs)
+
+    cli.ArgumentParser.__init__ = record
+    try:
+        main(["--help"])
+    except SystemExit:
+        pass
+    finally:
+        cli.ArgumentParser.__init__ = init
+
+    def walk(parser, words):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from walk(sub, [*words, name])
+            elif action.option_strings and action.nargs != 0:
+                yield from ([*words, option] for option in action.option_strings)
+
+    return list(walk(made[0], []))
+
+
+def test_a_flag_given_as_flag_equals_dash_dash_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    """--FLAG=--: argparse drops the '--' and would hand the flag [] without calling its type."""
+    monkeypatch.chdir(tmp_path)
+    tried = 0
+    for prog, (main, _) in BAD_INPUT.items():
+        flags = flags_taking_a_value(main)
+        capsys.readouterr()
+        assert flags, prog
+        for *words, flag in flags:
+            result = call(main, *words, f"{flag}=--", capsys=capsys)
+            assert_one_line_error(result, prog, 2)
+            assert result[1] == "" and "'--'" in result[2], (prog, flag, result)
+            tried += 1
+    assert tried > 150, tried
     assert os.listdir(tmp_path) == []
