@@ -60,7 +60,7 @@ def document(ex, arithmetic, lines, found) -> dict:
             "update": k,
             "values": {line.name: found[line.key] for line in update},
             "formulas": {line.name: written_out.formula_text(line) for line in update},
-            "weights_after": {f"w{i}": found[written_out.key(f"w{i}+", k)] for i in range(1, 9)},
+            "weights_after": {f"w{i}": found[written_out.key(f"w{i}+", k)] for i in range(1, len(ex.weights) + 1)},
             "error_after": found[written_out.key("E_total+", k)],
         })  # fmt: skip
     return {
@@ -69,7 +69,7 @@ def document(ex, arithmetic, lines, found) -> dict:
         "learning_rate": ex.learning_rate,
         "biases": ex.biases,
         "loss": ex.loss,
-        "network": ex.to_json(),
+        "network": {**ex.to_json(), "givens": written_out.givens(ex, arithmetic)} if ex.is_general() else ex.to_json(),
         "counting": COUNTING,
         "iterations": updates,
         "published": published.POST_FIRST_UPDATE if ex.is_post() else None,
@@ -103,7 +103,7 @@ def main(argv=None) -> int:
     parser.add_argument("--check", type=cli.path, metavar="FILE",
                         help="check a hand calculation, one value a line (name value); see README")  # fmt: skip
     exercise.add_arguments(parser)
-    args, ex = exercise.parse_args(parser, argv)
+    args, ex = exercise.parse_args(parser, argv, any_shape=True)
     fmt = "json" if args.json else args.format
     arithmetic = written_out.plain(ex, args.order)
 
