@@ -69,7 +69,8 @@ def document(ex, arithmetic, lines, found) -> dict:
         "learning_rate": ex.learning_rate,
         "biases": ex.biases,
         "loss": ex.loss,
-        "network": {**ex.to_json(), "givens": written_out.givens(ex, arithmetic)} if ex.is_general() else ex.to_json(),
+        "network": {**ex.to_json(), "givens": {k: v for k, v in written_out.givens(ex, arithmetic).items()
+                                                if k not in ("η", "n", "m")}} if ex.is_general() else ex.to_json(),
         "counting": COUNTING,
         "iterations": updates,
         "published": published.POST_FIRST_UPDATE if ex.is_post() else None,

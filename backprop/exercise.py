@@ -326,6 +326,9 @@ def read_example(path: str) -> dict:
 
 def target_range(values, output: str = "sigmoid") -> tuple:
     """The targets within what the output activation can reach: [0, 1] for sigmoid and softmax, [−1, 1] for tanh."""
+    if output == "softmax" and abs(sum(values) - 1) > 1e-9:
+        raise argparse.ArgumentTypeError(f"the targets of a softmax output are probabilities that sum to 1; "
+                                         f"{', '.join(f'{t:g}' for t in values)} sums to {sum(values):g}")
     if output in ("sigmoid", "softmax"):
         return targets(values)
     if output == "tanh":

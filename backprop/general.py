@@ -18,6 +18,7 @@ its deltas taken with the original weights above (parallel) or the already-updat
 from __future__ import annotations
 
 import math
+import re
 
 LETTERS = {0: ("o",), 1: ("h", "o"), 2: ("h", "g", "o")}
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
@@ -409,3 +410,26 @@ def error_at(ex, a, v) -> float:
 
 def letters_of(layers) -> tuple:
     return LETTERS[len(layers) - 2]
+
+
+def matrix_name(ex, key: str) -> str | None:
+    """The matrix form handouts write for a value, layer l counted from 1 at the first hidden layer:
+    net_h1 -> z_1^{(1)}, out_o2[2]@3 -> a_2^{(2)}[2]@3, delta_h1 -> \\delta_1^{(1)}, i1 -> a_1^{(0)},
+    w7+ -> w_{1,2}^{(2)}+, dE_total/dw7 -> dE_total/dw_{1,2}^{(2)}; None for another name."""
+    m = re.fullmatch(r"(net|out|delta)_([hgo])(\d+)(\[\d+\])?((?:@\d+)?)", key)
+    if m:
+        layer = letters(ex).index(m.group(2)) + 1
+        symbol = {"net": "z", "out": "a", "delta": r"\delta"}[m.group(1)]
+        return f"{symbol}_{m.group(3)}^{{({layer})}}{m.group(4) or ''}{m.group(5)}"
+    m = re.fullmatch(r"i(\d+)(\[\d+\])?", key)
+    if m:
+        return f"a_{m.group(1)}^{{(0)}}{m.group(2) or ''}"
+    m = re.fullmatch(r"(dE_total/d)?w(\d+)(\+?)((?:@\d+)?)", key)
+    if m:
+        index = int(m.group(2))
+        for layer in range(1, len(ex.layers)):
+            for j in range(ex.layers[layer]):
+                for k in range(ex.layers[layer - 1]):
+                    if weight_name(ex, layer, j, k) == f"w{index}":
+                        return f"{m.group(1) or ''}w_{{{j + 1},{k + 1}}}^{{({layer})}}{m.group(3)}{m.group(4)}"
+    return None
