@@ -26,7 +26,7 @@ import io
 import json
 import sys
 
-from backprop import cli, files, sweeps
+from backprop import cli, exercise, files, sweeps
 from backprop.training import MAX_ITERATIONS, updates
 from backprop.worked_example import ALL_ORDERS
 
@@ -336,6 +336,7 @@ def run_sweep(args) -> sweeps.Sweep:
 
 def main(argv=None) -> int:
     p = parser()
+    exercise.refuse_shape_flags(p, argv)
     args = p.parse_args(argv)
     readme = bool(args.update or args.check)
     if args.sweep is None and not readme:

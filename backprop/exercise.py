@@ -22,6 +22,7 @@ import argparse
 import json
 import math
 import numbers
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -428,10 +429,10 @@ def parse_args(parser: argparse.ArgumentParser, argv=None, orders=ORDERS, any_sh
             parser.error(str(exc))
     order = from_file.pop("order", None)
     from_file.pop("description", None)
-    if order is not None and order not in orders:
-        parser.error(f"{known.example}: order {order!r} is not this script's ({', '.join(orders)})")
     if not any_shape and is_other_shape(from_file):
         parser.error(f"{known.example}: {OTHER_SHAPE}")
+    if order is not None and order not in orders:
+        parser.error(f"{known.example}: order {order!r} is not this script's ({', '.join(orders)})")
     if not parser.exercise_settings:  # a script without these flags runs the post's or refuses
         for key in ("learning_rate", "biases", "loss"):
             if from_file.pop(key, getattr(POST, key)) != getattr(POST, key):
@@ -462,6 +463,17 @@ def parse_args(parser: argparse.ArgumentParser, argv=None, orders=ORDERS, any_sh
 
 OTHER_SHAPE = (f"this script runs the post's 2-2-2 network (sigmoid layers, one training example, a squared error); "
                f"{ANY_SHAPE} writes out and checks an exercise of another shape")  # fmt: skip
+
+
+SHAPE_FLAGS = ("--layers", "--hidden-activation", "--output-activation", "--reduction", "--b3", "--example")
+
+
+def refuse_shape_flags(parser: argparse.ArgumentParser, argv) -> None:
+    """A script of the post's comparison without network flags (sweep.py): a flag of another shape is bad usage
+    naming ANY_SHAPE, not an unknown argument."""
+    for arg in sys.argv[1:] if argv is None else argv:
+        if str(arg).split("=")[0] in SHAPE_FLAGS:
+            parser.error(f"{str(arg).split('=')[0]}: {OTHER_SHAPE}")
 
 
 def shape_of(args) -> dict:
