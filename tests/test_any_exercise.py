@@ -250,3 +250,28 @@ def test_the_posts_exercise_keeps_every_byte(capsys):
         argv = [str(ROOT / a) if a.startswith("examples/") else a for a in args.split()]
         status, out, _ = call(ann_numpy_no_loop.main, *argv, capsys=capsys)
         assert status == 0 and hashlib.sha256(out.encode()).hexdigest() == digest, args
+
+
+# --- docs/checking.md --------------------------------------------------------------------------------------------
+
+
+def test_the_docs_any_shape_block_is_what_the_command_prints(root, monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(root)
+    page = (root / "docs" / "checking.md").read_text(encoding="utf-8")
+    command = ("python ann_numpy_no_loop.py --example examples/exercise_3-2-2.json "
+               "--check examples/hand_calculation_3-2-2.txt")  # fmt: skip
+    assert f"```bash\n{command}\n```" in page
+    block = page.split("<!-- check-any-shape:start -->")[1].split("<!-- check-any-shape:end -->")[0]
+    status, out, _ = call(ann_numpy_no_loop.main, *command.split()[2:], capsys=capsys)
+    assert status == 1 and out.strip() == block.strip().strip("`").strip()
+    assert "tanh-derivative" in out.split("Diagnosis")[1].splitlines()[1]
+    # The two complete --example files the section shows are valid exercises, the first examples/'s own.
+    section = page.split("## Exercises of any shape")[1]
+    files = [part.split("```")[0] for part in section.split("```json\n")[1:]]
+    sample = json.loads((root / "examples" / "exercise_3-2-2.json").read_text(encoding="utf-8"))
+    assert len(files) == 2 and json.loads(files[0]) == sample
+    for i, text in enumerate(files):
+        path = tmp_path / f"ex{i}.json"
+        path.write_text(text, encoding="utf-8")
+        status, out, err = call(ann_numpy_no_loop.main, "--example", path, "--iterations", "1", capsys=capsys)
+        assert status == 0 and "E_total+" in out, err
