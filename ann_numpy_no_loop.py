@@ -12,6 +12,10 @@ JSON output) against ours, finds the first wrong value, and names the common mis
 reproduce it. Exit status with --check: 0 when every line was checked and every value is right
 (or only carried rounding), 1 otherwise.
 
+An exercise of another shape (--layers, --hidden-activation, --output-activation, the losses bce
+and ce, several training examples with --reduction, --biases none; see docs/checking.md, "Exercises
+of any shape") is written out and checked the same way, in the names carried to its shape.
+
 Iteration N is the state after N weight updates; iteration 0 is the initial weights.
 
 examples:
@@ -21,6 +25,9 @@ examples:
   python ann_numpy_no_loop.py --example examples/exercise.json --format markdown
   python ann_numpy_no_loop.py --example examples/exercise.json --check examples/hand_calculation.txt
   python ann_numpy_no_loop.py --json                            # every value as one JSON document
+  python ann_numpy_no_loop.py --example examples/exercise_3-2-2.json --check examples/hand_calculation_3-2-2.txt
+  python ann_numpy_no_loop.py --layers 2,1 --output-activation linear --inputs "1,2;3,4" --targets "1;2" \
+      --weights 0.1,0.2 --biases none --reduction mean --iterations 1
 """
 
 import csv

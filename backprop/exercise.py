@@ -91,8 +91,8 @@ class Exercise:
         return self.inputs, self.targets, self.weights, self.b1, self.b2
 
     def is_posts_network(self) -> bool:
-        """The post's inputs, targets, weights and biases (learning rate, policy and loss aside)."""
-        return self.network() == POST.network()
+        """The post's inputs, targets, weights and biases (learning rate, policy and loss aside), in its shape."""
+        return self.network() == POST.network() and not self.is_general()
 
     def is_post(self) -> bool:
         """The post's network and settings: what README's generated blocks show."""
@@ -252,7 +252,7 @@ def add_arguments(parser: argparse.ArgumentParser, *, settings: bool = True) -> 
         )  # fmt: skip
         group.add_argument(
             "--biases", choices=ALL_BIASES,
-            help="fixed: never trained (the blog's arithmetic, default); "
+            help="none: no biases; fixed: never trained (the blog's arithmetic, default); "
             "shared: one trained bias per layer; per-neuron: one trained bias per neuron",
         )  # fmt: skip
         group.add_argument(

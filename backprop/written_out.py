@@ -331,6 +331,9 @@ def finite_values(ex: Exercise, arithmetic: Arithmetic, written) -> dict:
         found = values(ex, arithmetic, written=written)
     except OverflowError:
         raise NotFinite("a value of the worked example overflowed") from None
+    except (ValueError, ZeroDivisionError):  # a cross-entropy's log of 0, or its division by 0
+        raise NotFinite("a value of the worked example is not defined (an output of exactly 0 or 1 in a "
+                        "cross-entropy)") from None
     for k, v in found.items():
         if not math.isfinite(v):
             raise NotFinite(f"{k} overflowed (is not a finite number)")

@@ -275,3 +275,15 @@ def test_the_docs_any_shape_block_is_what_the_command_prints(root, monkeypatch, 
         path.write_text(text, encoding="utf-8")
         status, out, err = call(ann_numpy_no_loop.main, "--example", path, "--iterations", "1", capsys=capsys)
         assert status == 0 and "E_total+" in out, err
+
+
+def test_the_posts_numbers_in_another_shape_are_not_the_posts_example(capsys):
+    status, out, _ = call(ann_numpy_no_loop.main, "--hidden-activation", "tanh", "--iterations", "1", capsys=capsys)
+    assert status == 0 and "Mazur's" not in out and "blog" not in out and "tanh(net_h1)" in out
+
+
+def test_an_output_of_exactly_1_in_a_cross_entropy_is_one_line(capsys):
+    result = call(ann_numpy_no_loop.main, "--layers", "1,1", "--loss", "bce", "--inputs", "100", "--targets", "1",
+                  "--weights", "100", "--biases", "none", capsys=capsys)  # fmt: skip
+    assert_one_line_error(result, PROG, 1)
+    assert "not defined" in result[2]
