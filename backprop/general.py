@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 import re
 
+ALL_OUTPUTS = ("o1", "o2")  # Arithmetic.hidden_from's default: every output's part (one-output-only turns it)
+SWAPPED = {"o1": "o2", "o2": "o1"}
 LETTERS = {0: ("o",), 1: ("h", "o"), 2: ("h", "g", "o")}
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 OUTPUT_ACTIVATIONS = (*HIDDEN_ACTIVATIONS, "softmax")
@@ -175,6 +177,9 @@ def update_lines(ex, a, k: int, line_class, key) -> list:
     def t_of(t):
         return float(math.floor(t + 0.5)) if a.targets_rounded else t
 
+    def target(n, s):  # the target the student takes for output n (targets-swapped: o1's for o2, o2's for o1)
+        return f"target_{SWAPPED.get(n, n) if a.targets_swapped else n}{s}"
+
     def reduced(count, width, latex=False):  # the formula of a gradient: summed or averaged over examples
         text = terms(count, width, " + ", latex)
         if not mean:
@@ -251,7 +256,7 @@ def update_lines(ex, a, k: int, line_class, key) -> list:
     for e in examples:
         s = tag(ex, e)
         for n in outputs:
-            add(section, f"E_{n}{s}", text, latex, [f"target_{n}{s}", now(f"out_{n}{s}"), "n"],
+            add(section, f"E_{n}{s}", text, latex, [target(n, s), now(f"out_{n}{s}"), "n"],
                 lambda t, y, count: write(a.error_factor * error(t_of(t), y, count)))  # fmt: skip
         add(section, f"E_total{s}", terms(len(outputs), 1, " + "), terms(len(outputs), 1, " + "),
             [now(f"E_{n}{s}") for n in outputs], lambda *v: write(sum(v)))  # fmt: skip
@@ -283,21 +288,24 @@ def update_lines(ex, a, k: int, line_class, key) -> list:
                             d = f * (y - t_of(t))
                             return write(d * y * (1 - y) if a.softmax_as_sigmoid else d)
 
-                        add(section, f"delta_{n}{s}", "#1 − #0", "#1 - #0", [f"target_{n}{s}", now(f"out_{n}{s}"), ],
+                        add(section, f"delta_{n}{s}", "#1 − #0", "#1 - #0", [target(n, s), now(f"out_{n}{s}")],
                             delta)  # fmt: skip
                         continue
                     text, latex, derivative = DERIVATIVES[ex.loss]
-                    add(section, f"dE_total/dout_{n}{s}", text, latex, [f"target_{n}{s}", now(f"out_{n}{s}"), "n"],
+                    add(section, f"dE_total/dout_{n}{s}", text, latex, [target(n, s), now(f"out_{n}{s}"), "n"],
                         lambda t, y, count, d=derivative: write(factor * d(t_of(t), y, count)))  # fmt: skip
                 else:
                     above_neurons = neurons(ex, layer + 1)
+                    # one-output-only: the layer below the outputs takes one output's part alone
+                    keep = [layer + 1 < depth or a.hidden_from == ALL_OUTPUTS or m in a.hidden_from
+                            for m in above_neurons]  # fmt: skip
                     operands = []
                     for jj, m in enumerate(above_neurons):
                         w = weight_name(ex, layer + 1, jj, j)
                         operands += [now(f"delta_{m}{s}"), before(w) if a.order == "parallel" else now(w + "+")]
                     add(section, f"dE_total/dout_{n}{s}", terms(len(above_neurons), 2, " + "),
                         terms(len(above_neurons), 2, " + ", True), operands,
-                        reduce_plain(len(above_neurons), write))  # fmt: skip
+                        reduce_plain(len(above_neurons), write, keep))  # fmt: skip
                 slope_line(section, n, s, kind)
                 if layer == depth and not a.output_slope:
                     add(section, f"delta_{n}{s}", "#0 * #1", r"#0 \cdot #1",
@@ -346,9 +354,9 @@ def update_lines(ex, a, k: int, line_class, key) -> list:
     return out
 
 
-def reduce_plain(count, write):
+def reduce_plain(count, write, keep=None):
     def function(*v):
-        return write(sum(v[2 * i] * v[2 * i + 1] for i in range(count)))
+        return write(sum(v[2 * i] * v[2 * i + 1] for i in range(count) if keep is None or keep[i]))
 
     return function
 
@@ -403,6 +411,7 @@ def error_at(ex, a, v) -> float:
     totals = []
     for x, t in examples:
         y = forward(ex, a, weights, biases, x)
+        t = [t[1], t[0], *t[2:]] if a.targets_swapped and len(t) > 1 else t
         ts = [float(math.floor(u + 0.5)) if a.targets_rounded else u for u in t]
         totals.append(a.error_factor * sum(error(u, w, float(n_out)) for u, w in zip(ts, y, strict=True)))
     return sum(totals) / len(totals) if reduction == "mean" and len(totals) > 1 else sum(totals)

@@ -433,6 +433,13 @@ def general_mistakes(ex: Exercise, a: Arithmetic, decimals: int) -> dict:
             (f"b{layer}", replace(a, bias_dropped=(f"b{layer}",))) for layer in range(1, depth + 1)
         ] + ([("every layer", replace(a, bias_dropped=tuple(f"b{m}" for m in range(1, depth + 1))))]
              if depth > 1 else []))  # fmt: skip
+    if ex.layers[-1] >= 2:
+        found["targets-swapped"] = ("target_o1 used for o2 and target_o2 for o1",
+                                    [("", replace(a, targets_swapped=True))])  # fmt: skip
+        if depth > 1:
+            found["one-output-only"] = ("dE_total/dout of the layer below the outputs from one output neuron only",
+                                        [(f"from {o} only", replace(a, hidden_from=(o,)))
+                                         for o in general.neurons(ex, depth)])  # fmt: skip
     if many:
         found["reduction-swapped"] = (
             "averaged over the training examples where the exercise sums, or summed where it averages",

@@ -4,7 +4,8 @@ updates by the names the documentation gives (docs/checking.md), independent of 
 A network is a dict: layers [n0, n1, ..(, nL)], acts (one a layer after the inputs), loss, reduction,
 xs and ts (lists of rows), W (a list of matrices, row j = destination neuron j), b (a list of per-neuron
 lists, or None for no biases), policy (none, fixed, shared, per-neuron), eta, order. Mistakes, each as a
-student makes it: reduction_swapped, one_example, tanh_derivative, softmax_as_sigmoid, relu_derivative.
+student makes it: reduction_swapped, one_example, tanh_derivative, softmax_as_sigmoid, relu_derivative, and two
+of the post's: targets_swapped, one_output_o1 (the layer below the outputs takes o1's part alone).
 """
 
 import copy
@@ -64,6 +65,8 @@ def d_error(loss, t, y, n):
 def run(net, updates, mistakes=()):
     """{name: value} for `updates` updates (names of update k > 1 end with @k)."""
     net = copy.deepcopy(net)
+    if "targets_swapped" in mistakes:  # target_o1 used for o2 and target_o2 for o1
+        net["ts"] = [[t[1], t[0], *t[2:]] if len(t) > 1 else t for t in net["ts"]]
     depth = len(net["layers"]) - 1
     letters = letter_names(depth)
     m = len(net["xs"])
@@ -142,7 +145,8 @@ def run(net, updates, mistakes=()):
                             g = d_error(net["loss"], net["ts"][e][j], y, n_out)
                         else:
                             g = sum(delta[e, layer + 1][i] * net["W"][layer][i][j]
-                                    for i in range(net["layers"][layer + 1]))  # fmt: skip
+                                    for i in range(net["layers"][layer + 1])
+                                    if layer + 1 < depth or "one_output_o1" not in mistakes or i == 0)
                         s = slope(kind, nets[e, layer][j], y, mistakes)
                         put(f"dE_total/dout_{L}{j + 1}{tag(e)}", g)
                         put(f"dout_{L}{j + 1}/dnet_{L}{j + 1}{tag(e)}", s)

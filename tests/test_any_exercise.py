@@ -142,6 +142,9 @@ MISTAKES = {
     "softmax-as-sigmoid": ("softmax_as_sigmoid", [dict(output="softmax", loss="ce"),
                                                   dict(output="softmax", loss="ce", m=2, depth=1)]),
     "relu-derivative": ("relu_derivative", [dict(depth=2, hidden="relu"), dict(depth=3, hidden="relu")]),
+    # two of the post's, carried to any shape
+    "targets-swapped": ("targets_swapped", [dict(depth=2, output="sigmoid", m=2), dict(depth=3, output="linear")]),
+    "one-output-only": ("one_output_o1", [dict(depth=2, output="sigmoid"), dict(depth=3, output="tanh", m=2)]),
 }
 
 
