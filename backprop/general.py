@@ -184,7 +184,8 @@ def update_lines(ex, a, k: int, line_class, key) -> list:
         text = terms(count, width, " + ", latex)
         if not mean:
             return text
-        return rf"\frac{{1}}{{#{count * width}}}({text})" if latex else f"(1/#{count * width})({text})"
+        # LaTeX in square brackets, which a long line may break within (written_out.broken keeps to parentheses)
+        return rf"\frac{{1}}{{#{count * width}}}[{text}]" if latex else f"(1/#{count * width})({text})"
 
     def reduce(parts, width):  # the function of a gradient over `parts` products of `width` factors
         def function(*v):
@@ -246,7 +247,9 @@ def update_lines(ex, a, k: int, line_class, key) -> list:
                 bottom = " + ".join(f"e^#{i + 1}" for i in range(len(nets)))
                 low = " + ".join(f"e^{{#{i + 1}}}" for i in range(len(nets)))
                 for j, n in enumerate(neurons(ex, layer)):
-                    add(section, f"out_{n}{s}", f"e^#0/({bottom})", rf"\frac{{e^{{#0}}}}{{{low}}}",
+                    # more than three outputs: a bracket a long LaTeX line may break within, not a fraction
+                    tex = rf"\frac{{e^{{#0}}}}{{{low}}}" if len(nets) <= 3 else rf"e^{{#0}} \cdot [{low}]^{{-1}}"
+                    add(section, f"out_{n}{s}", f"e^#0/({bottom})", tex,
                         [nets[j], *nets], lambda *v, j=j: write(softmax(v[1:], j)))  # fmt: skip
 
     # The total error.

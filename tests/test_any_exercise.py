@@ -170,8 +170,8 @@ def test_each_new_mistake_is_diagnosed_on_two_exercises(mistake):
 
 def test_the_written_out_key_reads_back_for_random_exercises(tmp_path, capsys):
     rng = random.Random(7)
-    for i in range(3):
-        ex, plain, order = draw(rng)
+    for i in range(4):
+        ex, plain, order = draw(rng, **({"m": 3, "reduction": "mean", "depth": 3} if i == 0 else {}))
         example = tmp_path / f"ex{i}.json"
         doc = {"layers": plain["layers"], "activations": plain["acts"], "loss": plain["loss"],
                "reduction": plain["reduction"], "inputs": plain["xs"], "targets": plain["ts"],
@@ -179,6 +179,8 @@ def test_the_written_out_key_reads_back_for_random_exercises(tmp_path, capsys):
                **{f"W{i + 1}": w for i, w in enumerate(plain["W"])},
                **{f"b{i + 1}": b for i, b in enumerate(plain["b"] or [])}}  # fmt: skip
         example.write_text(json.dumps(doc), encoding="utf-8")
+        status, out, _ = call(ann_numpy_no_loop.main, "--example", example, "--format", "latex", capsys=capsys)
+        assert status == 0 and max(len(line) for line in out.splitlines()) <= 120
         for fmt in ("csv", "json"):
             status, out, _ = call(ann_numpy_no_loop.main, "--example", example, "--format", fmt, "--iterations", "2",
                                   capsys=capsys)  # fmt: skip
