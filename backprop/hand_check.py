@@ -103,10 +103,10 @@ def normalise(name: str) -> str:
     n = re.sub(r"(_?new|_?updated|\(new\)|'|⁺|_?after)$", "+", n)
     n = n.replace("_", "")
     n = re.sub(r"^de/", "detotal/", n)  # dE/dw5 for dE_total/dw5
-    n = re.sub(r"^delta(o\d)$", r"de\1/dnet\1", n)  # delta_o1 = dE_o1/dnet_o1
-    n = re.sub(r"^delta(h\d)$", r"detotal/dnet\1", n)  # delta_h1 = dE_total/dnet_h1
+    n = re.sub(r"^delta(o\d+)((?:\[\d+\])?)$", r"de\1/dnet\1\2", n)  # delta_o1 = dE_o1/dnet_o1 (delta_o1[2])
+    n = re.sub(r"^delta([hg]\d+)((?:\[\d+\])?)$", r"detotal/dnet\1\2", n)  # delta_h1 = dE_total/dnet_h1
     n = re.sub(r"b([12]),?\[?([ho][12])\]?", r"b\1[\2]", n)  # b1h1, b_{1,h1}: b1[h1]
-    n = re.sub(r"^detotal/dnet(o\d)$", r"de\1/dnet\1", n)  # only E_o1 depends on net_o1
+    n = re.sub(r"^detotal/dnet(o\d+)((?:\[\d+\])?)$", r"de\1/dnet\1\2", n)  # only E_o1 depends on net_o1
     n = n.replace("error+", "etotal+")
     return n + ("" if update == "@1" else update)
 

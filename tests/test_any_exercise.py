@@ -292,3 +292,20 @@ def test_an_output_of_exactly_1_in_a_cross_entropy_is_one_line(capsys):
                   "--weights", "100", "--biases", "none", capsys=capsys)  # fmt: skip
     assert_one_line_error(result, PROG, 1)
     assert "not defined" in result[2]
+
+
+def test_every_form_of_a_delta_and_the_matrix_forms_are_checked(root, capsys, tmp_path):
+    example = root / "examples" / "exercise_3-2-2.json"
+    hand = tmp_path / "hand.txt"
+    hand.write_text("dE_o1/dnet_o1[1] -0.3879\ndE_total/dnet_o2[1] 0.3879\nδo1[2] 0.3579\n"
+                    "dE_total/dnet_h1[1] -0.0664\nδh2[1] 0.3319\nz_2^{(1)}[2] 0.7\na_2^{(2)}[2]@2 0.1\n"
+                    "w_{2,3}^{(1)}+ 0.5932\nw_{2,1}^{(2)}+@2 0.1\n\\delta_2^{(1)}[2] -0.2272\n", encoding="utf-8")
+    status, out, err = call(ann_numpy_no_loop.main, "--example", example, "--check", hand, "--json", capsys=capsys)
+    assert status == 1, err
+    report = json.loads(out)
+    assert not report["unchecked"], report["unchecked"]
+    keys = {v["key"] for v in report["values"]}
+    assert keys == {"delta_o1[1]", "delta_o2[1]", "delta_o1[2]", "delta_h1[1]", "delta_h2[1]", "net_h2[2]",
+                    "out_o2[2]@2", "w6+", "w9+@2", "delta_h2[2]"}, keys  # fmt: skip
+    wrong = {v["key"] for v in report["values"] if v["status"] != "right"}
+    assert wrong == {"out_o2[2]@2", "w9+@2"}, wrong
