@@ -12,9 +12,16 @@ from autograd import grad
 from conftest import assert_one_line_error, call
 from plain_general import run
 
+import analyze_convergence
+import ann_numpy
 import ann_numpy_no_loop
+import ann_numpy_original
 import convergence_test
+import plot_all_variables
+import plot_convergence
+import plot_key_differences
 import plot_network
+import sweep
 from backprop import exercise, general, hand_check, written_out
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,12 +232,17 @@ def test_combinations_that_make_no_sense_are_exit_2_with_the_reason(capsys, flag
     assert says in result[2], result[2]
 
 
-@pytest.mark.parametrize("main", [convergence_test.main, plot_network.main])
+@pytest.mark.parametrize("main", [convergence_test.main, plot_network.main, ann_numpy.main, ann_numpy_original.main,
+                                  analyze_convergence.main, plot_convergence.main, plot_all_variables.main,
+                                  plot_key_differences.main, sweep.main])  # fmt: skip
 def test_the_posts_scripts_refuse_another_shape_naming_the_one_that_handles_it(main, capsys):
-    result = call(main, "--layers", "3,2,2", capsys=capsys)
-    assert result[0] == 2 and "ann_numpy_no_loop.py" in result[2] and len(result[2].strip().splitlines()) == 1
-    result = call(main, "--example", ROOT / "examples" / "exercise_3-2-2.json", capsys=capsys)
-    assert result[0] == 2 and "ann_numpy_no_loop.py" in result[2]
+    for flags in (["--layers", "3,2,2"], ["--example", ROOT / "examples" / "exercise_3-2-2.json"],
+                  ["--loss", "ce"], ["--hidden-activation=tanh"], ["--inputs", "1,2;3,4"]):
+        result = call(main, *flags, capsys=capsys)
+        if main is sweep.main and flags[0] in ("--loss", "--inputs"):
+            continue  # sweep.py takes no network flags: these are unknown arguments there
+        assert_one_line_error(result, main.__module__ + ".py", 2)
+        assert "ann_numpy_no_loop.py" in result[2], (flags, result[2])
 
 
 # --- the post's 2-2-2 keeps every byte ---------------------------------------------------------------------------
