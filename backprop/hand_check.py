@@ -6,7 +6,9 @@ are fine), or ann_numpy_no_loop.py's JSON document. Names are those that ann_num
 prints (net_h1, out_o1, E_total, dE_total/dw5, w5+, …), with the names courses write (w5_new,
 w5', dEtotal/dw5, dE/dw5, delta_o1, delta_h1, b1+, b1[h1], the LaTeX w_{5}^{+}); values of update
 k > 1 carry the suffix @k (w5+@2). Past update MAX_UPDATES, the LADDER values (w5+@100,
-E_total+@1000, out_o1@100) are checked against one training run, never diagnosed.
+E_total+@1000, out_o1@100) are checked against one training run, never diagnosed. An exercise of another
+shape (general.py) has its own names (out_o1[2], delta_h1[2]@3, and the matrix forms z_j^{(l)}, a_j^{(l)},
+δ_j^{(l)}, w_{j,k}^{(l)}), and its mistakes (general_mistakes()); values past MAX_UPDATES are not checked.
 
 A line that is not checked (an unknown name, with the closest known one suggested; another name
 past update MAX_UPDATES) is listed with its reason, and the report is then never "All right".

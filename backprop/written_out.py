@@ -14,6 +14,10 @@ b1, b2 (`b1[h1]`, `b1[h2]` when each neuron has its own), η and n = 2 outputs.
 How the arithmetic is done is an Arithmetic: the exercise's own, or one with a common
 mistake (hand_check.MISTAKES), which changes the formulas' functions but not their names.
 The plain arithmetic equals worked_example.step, tested value by value (tests/test_written_out.py).
+
+An exercise of another shape (Exercise.is_general(): other layers, activations or losses, several
+training examples, no biases) has its lines from general.py, in the same Line form, printed and
+checked the same way (tests/test_any_exercise.py).
 """
 
 from __future__ import annotations
