@@ -12,6 +12,10 @@ JSON output) against ours, finds the first wrong value, and names the common mis
 reproduce it. Exit status with --check: 0 when every line was checked and every value is right
 (or only carried rounding), 1 otherwise.
 
+An exercise of another shape (--layers, --hidden-activation, --output-activation, the losses bce
+and ce, several training examples with --reduction, --biases none; see docs/checking.md, "Exercises
+of any shape") is written out and checked the same way, in the names carried to its shape.
+
 Iteration N is the state after N weight updates; iteration 0 is the initial weights.
 
 examples:
@@ -21,6 +25,9 @@ examples:
   python ann_numpy_no_loop.py --example examples/exercise.json --format markdown
   python ann_numpy_no_loop.py --example examples/exercise.json --check examples/hand_calculation.txt
   python ann_numpy_no_loop.py --json                            # every value as one JSON document
+  python ann_numpy_no_loop.py --example examples/exercise_3-2-2.json --check examples/hand_calculation_3-2-2.txt
+  python ann_numpy_no_loop.py --layers 2,1 --output-activation linear --inputs "1,2;3,4" --targets "1;2" \
+      --weights 0.1,0.2 --biases none --reduction mean --iterations 1
 """
 
 import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
@@ -63,7 +70,7 @@ def document(ex, arithmetic, lines, found) -> dict:
             "update": k,
             "values": {line.name: found[line.key] for line in update},
             "formulas": {line.name: written_out.formula_text(line) for line in update},
-            "weights_after": {f"w{i}": found[written_out.key(f"w{i}+", k)] for i in range(1, 9)},
+            "weights_after": {f"w{i}": found[written_out.key(f"w{i}+", k)] for i in range(1, len(ex.weights) + 1)},
             "error_after": found[written_out.key("E_total+", k)],
         })  # fmt: skip
     return {
@@ -72,7 +79,8 @@ def document(ex, arithmetic, lines, found) -> dict:
         "learning_rate": ex.learning_rate,
         "biases": ex.biases,
         "loss": ex.loss,
-        "network": ex.to_json(),
+        "network": {**ex.to_json(), "givens": {k: v for k, v in written_out.givens(ex, arithmetic).items()
+                                                if k not in ("η", "n", "m")}} if ex.is_general() else ex.to_json(),
         "counting": COUNTING,
         "iterations": updates,
         "published": published.POST_FIRST_UPDATE if ex.is_post() else None,
@@ -106,7 +114,7 @@ def main(argv=None) -> int:
     parser.add_argument("--check", type=cli.path, metavar="FILE",
                         help="check a hand calculation, one value a line (name value); see README")  # fmt: skip
     exercise.add_arguments(parser)
-    args, ex = exercise.parse_args(parser, argv)
+    args, ex = exercise.parse_args(parser, argv, any_shape=True)
     fmt = "json" if args.json else args.format
     arithmetic = written_out.plain(ex, args.order)
 

@@ -32,7 +32,7 @@ import io
 import json
 import sys
 
-from backprop import cli, files, progress, sweeps
+from backprop import cli, exercise, files, progress, sweeps
 from backprop.training import MAX_ITERATIONS, updates
 from backprop.worked_example import ALL_ORDERS
 
@@ -453,6 +453,7 @@ def run_sweep(args) -> sweeps.Sweep:
 
 def main(argv=None) -> int:
     p = parser()
+    exercise.refuse_shape_flags(p, argv)
     args = p.parse_args(argv)
     if args.sweep == "grid" and "parallel" not in args.orders:
         p.error("argument --orders: the grid compares each order with parallel; include parallel")

@@ -94,6 +94,12 @@ class Template:
 def as_exercise(values: dict) -> Exercise:
     """An Exercise from the keys of an --example file (read_example's values); Bad when the biases do not fit."""
     settings = {k: v for k, v in values.items() if k in exercise_module.SETTINGS}
+    for name in ("inputs", "targets"):  # read_example gives rows: the 2-2-2 exercise has one
+        rows = settings.get(name)
+        if rows and isinstance(rows[0], tuple):
+            if len(rows) > 1:
+                raise Bad(f"{name}: a class set is of one training example, not {len(rows)}")
+            settings[name] = rows[0]
     biases = settings.get("biases", "fixed")
     for name in ("b1", "b2"):
         if name in settings:

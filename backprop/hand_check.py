@@ -6,7 +6,9 @@ are fine), or ann_numpy_no_loop.py's JSON document. Names are those that ann_num
 prints (net_h1, out_o1, E_total, dE_total/dw5, w5+, …), with the names courses write (w5_new,
 w5', dEtotal/dw5, dE/dw5, delta_o1, delta_h1, b1+, b1[h1], the LaTeX w_{5}^{+}); values of update
 k > 1 carry the suffix @k (w5+@2). Past update MAX_UPDATES, the LADDER values (w5+@100,
-E_total+@1000, out_o1@100) are checked against one training run, never diagnosed.
+E_total+@1000, out_o1@100) are checked against one training run, never diagnosed. An exercise of another
+shape (general.py) has its own names (out_o1[2], delta_h1[2]@3, and the matrix forms z_j^{(l)}, a_j^{(l)},
+δ_j^{(l)}, w_{j,k}^{(l)}), and its mistakes (general_mistakes()); values past MAX_UPDATES are not checked.
 
 A line that is not checked (an unknown name, with the closest known one suggested; another name
 past update MAX_UPDATES) is listed with its reason, and the report is then never "All right".
@@ -38,7 +40,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from backprop import training, written_out
+from backprop import general, training, written_out
 from backprop.exercise import DuplicateKey, Exercise, depth_line, unique_keys
 from backprop.files import quoted
 from backprop.written_out import Arithmetic
@@ -109,10 +111,10 @@ def normalise(name: str) -> str:
     n = re.sub(r"(_?new|_?updated|\(new\)|'|⁺|_?after)$", "+", n)
     n = n.replace("_", "")
     n = re.sub(r"^de/", "detotal/", n)  # dE/dw5 for dE_total/dw5
-    n = re.sub(r"^delta(o\d)$", r"de\1/dnet\1", n)  # delta_o1 = dE_o1/dnet_o1
-    n = re.sub(r"^delta(h\d)$", r"detotal/dnet\1", n)  # delta_h1 = dE_total/dnet_h1
+    n = re.sub(r"^delta(o\d+)((?:\[\d+\])?)$", r"de\1/dnet\1\2", n)  # delta_o1 = dE_o1/dnet_o1 (delta_o1[2])
+    n = re.sub(r"^delta([hg]\d+)((?:\[\d+\])?)$", r"detotal/dnet\1\2", n)  # delta_h1 = dE_total/dnet_h1
     n = re.sub(r"b([12]),?\[?([ho][12])\]?", r"b\1[\2]", n)  # b1h1, b_{1,h1}: b1[h1]
-    n = re.sub(r"^detotal/dnet(o\d)$", r"de\1/dnet\1", n)  # only E_o1 depends on net_o1
+    n = re.sub(r"^detotal/dnet(o\d+)((?:\[\d+\])?)$", r"de\1/dnet\1\2", n)  # only E_o1 depends on net_o1
     n = n.replace("error+", "etotal+")
     return n + ("" if update == "@1" else update)
 
@@ -260,6 +262,9 @@ def parse_json(text: str, path: str) -> tuple[list[Entry], list[dict]]:
 
 def network_givens(network: dict):
     """(name, number text, the key it stands under) of the givens a document's `network` records."""
+    if isinstance(network.get("givens"), dict):  # an exercise of another shape records its givens by name
+        yield from ((name, v, name) for name, v in network["givens"].items())
+        return
     for name, key in (("i", "inputs"), ("target_o", "targets")):
         for i, v in enumerate(network.get(key) or [], start=1):
             yield f"{name}{i}", v, key
@@ -299,9 +304,10 @@ def closest(name: str, known) -> str | None:
     return min(k for r, k in scored if r == best) if best >= 0.6 else None
 
 
-def resolve(entries: list[Entry], known: dict, path: str) -> list[Entry]:
+def resolve(entries: list[Entry], known: dict, path: str, ladder: bool = True) -> list[Entry]:
     """Each entry keyed by our name (known maps normalise(name) to ours), or left with the reason it is not
-    checked; BadCheckFile when a value is given twice."""
+    checked; BadCheckFile when a value is given twice. ladder: values past MAX_UPDATES are checked (the post's
+    shape), else they are not checked."""
     out, seen = [], {}
     for e in entries:
         if e.reason:
@@ -310,7 +316,10 @@ def resolve(entries: list[Entry], known: dict, path: str) -> list[Entry]:
         base, _, at = e.key.partition("@")
         if at and int(at) > MAX_UPDATES:
             ours = known.get(base)
-            if ours in LADDER:
+            if not ladder:
+                key, reason = e.name, (f"past update {MAX_UPDATES}: values after many updates are checked for "
+                                       "the post's 2-2-2 shape only")  # fmt: skip
+            elif ours in LADDER:
                 key, reason = f"{ours}@{at}", ""
             else:
                 key, reason = e.name, (f"past update {MAX_UPDATES} only w1+..w8+, E_total+, out_o1 and out_o2 "
@@ -318,7 +327,8 @@ def resolve(entries: list[Entry], known: dict, path: str) -> list[Entry]:
         elif e.key in known:
             key, reason = known[e.key], ""
         else:
-            pool = {**known, **{f"delta{n}": known[normalise(f"delta_{n}")] for n in ("h1", "h2", "o1", "o2")}}
+            pool = {**known, **{f"delta{n}": known[normalise(f"delta_{n}")] for n in ("h1", "h2", "o1", "o2")
+                                if normalise(f"delta_{n}") in known}}  # fmt: skip
             close = closest(e.key, pool)
             key, reason = e.name, "unknown name" + (f", did you mean {pool[close]}?" if close else "")
         if not reason:
@@ -335,6 +345,8 @@ def resolve(entries: list[Entry], known: dict, path: str) -> list[Entry]:
 
 def mistakes(ex: Exercise, a: Arithmetic, decimals: int) -> dict:
     """{identifier: (sentence, [(variant label, Arithmetic), ...])}, in the order a tie lists them."""
+    if ex.is_general():
+        return general_mistakes(ex, a, decimals)
     other = {"fixed": ["shared", "per-neuron"]}.get(a.biases, ["fixed"])
     replace = dataclasses.replace
     found = {}
@@ -381,6 +393,86 @@ def mistakes(ex: Exercise, a: Arithmetic, decimals: int) -> dict:
         found["bias-shared"] = ("a bias a neuron, worked as one bias a layer (dE_total/db1 = delta_h1 + delta_h2)",
                                 [("", replace(a, biases="shared"))])  # fmt: skip
     elif a.biases == "shared":
+        found["bias-per-neuron"] = ("one bias a layer, worked as a bias a neuron (b1[h1]+ = b1 − η delta_h1)",
+                                    [("", replace(a, biases="per-neuron"))])  # fmt: skip
+    return found
+
+
+def general_mistakes(ex: Exercise, a: Arithmetic, decimals: int) -> dict:
+    """The mistakes that make sense for an exercise of another shape (general.py): the post's wherever they
+    apply, and those of its settings (several examples, tanh, ReLU, softmax)."""
+    replace = dataclasses.replace
+    acts, depth, many = ex.activations, len(ex.layers) - 1, len(general.rows(ex)) > 1
+    has_biases = a.biases != "none" and any((ex.b1, ex.b2, ex.b3))
+    found = {}
+    if depth > 1:
+        found.update({
+            "updated-output-weights": ("a parallel exercise, but the layers below used the already-updated weights "
+                                       "above", [("", replace(a, order="sequential"))]),
+        } if a.order == "parallel" else {
+            "original-output-weights": ("a sequential exercise, but the layers below used the original weights above",
+                                        [("", replace(a, order="parallel"))]),
+        })  # fmt: skip
+    if "sigmoid" in acts:
+        found["sigmoid-derivative-of-net"] = ("σ' taken as net(1 − net) instead of out(1 − out)",
+                                              [("", replace(a, slope_of="net"))])  # fmt: skip
+    found["error-sign"] = ("dE/dout taken as (target − out), so the step goes uphill",
+                           [("", replace(a, error_sign=-1.0))])  # fmt: skip
+    found["loss-factor"] = ("the ½ dropped from E (or its derivative doubled)", [
+        (label, replace(a, error_factor=e, derivative_factor=d))
+        for f in (2.0, 0.5)
+        for label, e, d in ((f"E and dE/dout × {f:g}", f, f), (f"E × {f:g}", f, 1.0), (f"dE/dout × {f:g}", 1.0, f))
+    ])  # fmt: skip
+    if has_biases:
+        other = {"fixed": ["shared", "per-neuron"]}.get(a.biases, ["fixed"])
+        found["biases-updated"] = ("biases trained when the exercise keeps them fixed, or the reverse",
+                                   [(f"biases {b}", replace(a, biases=b)) for b in other])  # fmt: skip
+    if acts[-1] not in ("linear", "softmax"):
+        found["output-derivative-missing"] = ("delta_o = dE/dout, without the output's derivative",
+                                              [("", replace(a, output_slope=False))])  # fmt: skip
+    found.update({
+        "learning-rate": ("η left out of the step (w − ∂E/∂w) or applied twice (w − 2η ∂E/∂w)",
+                          [("η left out", replace(a, step_factor=1.0)),
+                           ("η applied twice", replace(a, step_factor=2 * ex.learning_rate))]),
+        "update-sign": ("w+ = w + η ∂E/∂w: the gradients right, the step taken uphill",
+                        [("", replace(a, update_sign=-1.0))]),
+    })  # fmt: skip
+    rows = [t for _, ts in general.rows(ex) for t in ts]
+    if any(t != math.floor(t + 0.5) for t in rows):
+        found["targets-rounded"] = ("the targets rounded to the nearest integer (0.01 taken as 0, 0.99 as 1)",
+                                    [("", replace(a, targets_rounded=True))])  # fmt: skip
+    if has_biases:
+        found["bias-dropped"] = ("a net input written without its bias", [
+            (f"b{layer}", replace(a, bias_dropped=(f"b{layer}",))) for layer in range(1, depth + 1)
+        ] + ([("every layer", replace(a, bias_dropped=tuple(f"b{m}" for m in range(1, depth + 1))))]
+             if depth > 1 else []))  # fmt: skip
+    if ex.layers[-1] >= 2:
+        found["targets-swapped"] = ("target_o1 used for o2 and target_o2 for o1",
+                                    [("", replace(a, targets_swapped=True))])  # fmt: skip
+        if depth > 1:
+            found["one-output-only"] = ("dE_total/dout of the layer below the outputs from one output neuron only",
+                                        [(f"from {o} only", replace(a, hidden_from=(o,)))
+                                         for o in general.neurons(ex, depth)])  # fmt: skip
+    if many:
+        found["reduction-swapped"] = (
+            "averaged over the training examples where the exercise sums, or summed where it averages",
+            [("", replace(a, reduction_swapped=True))])  # fmt: skip
+        found["one-example-only"] = ("the update from the first training example's gradient alone",
+                                     [("", replace(a, one_example=True))])  # fmt: skip
+    if "tanh" in acts:
+        found["tanh-derivative"] = ("tanh's derivative taken as out(1 − out), the sigmoid's, instead of 1 − out²",
+                                    [("", replace(a, tanh_derivative=True))])  # fmt: skip
+    if acts[-1] == "softmax":
+        found["softmax-as-sigmoid"] = ("softmax with cross-entropy, but delta_o taken as (out − t)·out(1 − out)",
+                                       [("", replace(a, softmax_as_sigmoid=True))])  # fmt: skip
+    if "relu" in acts:
+        found["relu-derivative"] = ("ReLU's derivative taken as 1 where net ≤ 0 (it is 0 there)",
+                                    [("", replace(a, relu_derivative=True))])  # fmt: skip
+    found["rounding"] = ("carried rounding of earlier values (not a mistake)", [("", replace(a, rounding=decimals))])
+    if a.biases == "per-neuron" and has_biases:
+        found["bias-shared"] = ("a bias a neuron, worked as one bias a layer (dE_total/db1 = the sum of the deltas)",
+                                [("", replace(a, biases="shared"))])  # fmt: skip
+    elif a.biases == "shared" and has_biases:
         found["bias-per-neuron"] = ("one bias a layer, worked as a bias a neuron (b1[h1]+ = b1 − η delta_h1)",
                                     [("", replace(a, biases="per-neuron"))])  # fmt: skip
     return found
@@ -437,7 +529,9 @@ def name_ranges(keys: list[str]) -> str:
 def with_bias_names(ex: Exercise, a: Arithmetic, written: list) -> list:
     """The lines, and a line for each bias name the policy does not update, so that a student's b1+ is
     checked under every policy: with fixed biases b1+ (and b1[h1]+, …) is the given b1; with one bias a
-    layer b1[h1]+ and b1[h2]+ are b1+. Inserted after the layer's last update line."""
+    layer b1[h1]+ and b1[h2]+ are b1+. Inserted after the layer's last update line. (The post's shape only.)"""
+    if ex.is_general():
+        return list(written)
     out = []
     for line in written:
         out.append(line)
@@ -722,6 +816,11 @@ def known_names(ex: Exercise, arithmetic: Arithmetic, updates: int) -> dict:
         variant = dataclasses.replace(arithmetic, biases=biases)
         for k in [*written_out.givens(ex, variant), *(line.key for line in written_out.lines(ex, variant, updates))]:
             names.setdefault(normalise(k), k)
+            alias = general.matrix_name(ex, k) if ex.is_general() else None
+            if alias:
+                names.setdefault(normalise(alias), k)
+    if ex.is_general():
+        return names
     for layer, neurons in BIAS_LAYERS:
         for form in (layer, *(f"{layer}[{n}]" for n in neurons)):
             names.setdefault(normalise(form), form)
@@ -738,7 +837,7 @@ def bias_forms(ex: Exercise, a: Arithmetic, ours: dict, updates: int) -> tuple[d
     of a wrong one}): b1[h1] when the layer shares b1, b1 when each neuron has its own but they are equal,
     b1+@k (= b1) when the biases are fixed."""
     values, reasons, notes = {}, {}, {}
-    for layer, neurons in BIAS_LAYERS:
+    for layer, neurons in () if ex.is_general() else BIAS_LAYERS:
         names = written_out.bias_names(ex, layer, a)
         for k in range(updates + 1):  # k = 0: the given biases
             plus = "+" if k else ""
@@ -803,7 +902,7 @@ def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digit
     description: the --example file's."""
     entries = parse_json(text, path)[0] if is_json(text, path) else parse(text, path)
     updates = updates_written(entries)
-    entries = resolve(entries, known_names(ex, arithmetic, updates), path)
+    entries = resolve(entries, known_names(ex, arithmetic, updates), path, ladder=not ex.is_general())
     calc = Calculation(ex, arithmetic, entries, updates, digits)
     ladder = ladder_values(ex, arithmetic, ladder_updates([e for e in entries if not e.reason]))
     calc.ours.update(ladder)

@@ -14,6 +14,10 @@ b1, b2 (`b1[h1]`, `b1[h2]` when each neuron has its own), η and n = 2 outputs.
 How the arithmetic is done is an Arithmetic: the exercise's own, or one with a common
 mistake (hand_check.MISTAKES), which changes the formulas' functions but not their names.
 The plain arithmetic equals worked_example.step, tested value by value (tests/test_written_out.py).
+
+An exercise of another shape (Exercise.is_general(): other layers, activations or losses, several
+training examples, no biases) has its lines from general.py, in the same Line form, printed and
+checked the same way (tests/test_any_exercise.py).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from backprop import general
 from backprop.exercise import Exercise
 from backprop.worked_example import LOSSES, loss_scale
 
@@ -50,6 +55,12 @@ class Arithmetic:
     targets_rounded: bool = False  # each target rounded to the nearest integer (0.01 → 0, 0.99 → 1)
     output_transposed: bool = False  # w6 and w7 exchanged: w6 read as h1→o2, w7 as h2→o1
     bias_dropped: tuple = ()  # the layers ("b1", "b2") whose net is written without its bias
+    # Mistakes of an exercise of another shape (general.py):
+    reduction_swapped: bool = False  # averaged over the examples where the exercise sums, or the reverse
+    one_example: bool = False  # the update from the first training example's gradient alone
+    tanh_derivative: bool = False  # out(1 − out) taken for tanh
+    softmax_as_sigmoid: bool = False  # softmax with cross-entropy, delta_o taken as (out − t)·out(1 − out)
+    relu_derivative: bool = False  # ReLU's derivative taken as 1 where net ≤ 0
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,8 @@ def bias_names(ex: Exercise, layer: str, arithmetic: Arithmetic) -> tuple:
 def givens(ex: Exercise, arithmetic: Arithmetic | None = None) -> dict:
     """The exercise's numbers, by name."""
     arithmetic = arithmetic or plain(ex)
+    if ex.is_general():
+        return general.givens(ex, arithmetic)
     g = {"i1": ex.inputs[0], "i2": ex.inputs[1], "target_o1": ex.targets[0], "target_o2": ex.targets[1],
          "η": ex.learning_rate, "n": 2.0}  # fmt: skip
     g.update({f"w{i + 1}": w for i, w in enumerate(ex.weights)})
@@ -121,6 +134,8 @@ def lines(ex: Exercise, arithmetic: Arithmetic, updates: int = 2) -> list[Line]:
 
 def update_lines(ex: Exercise, a: Arithmetic, k: int) -> list[Line]:
     """The lines of update k, computed from the values after update k − 1 (the givens for k = 1)."""
+    if ex.is_general():
+        return general.update_lines(ex, a, k, Line, key)
     c = loss_scale(a.loss)
     eta = "η" if a.step_factor is None else None
     out: list[Line] = []
@@ -320,6 +335,9 @@ def finite_values(ex: Exercise, arithmetic: Arithmetic, written) -> dict:
         found = values(ex, arithmetic, written=written)
     except OverflowError:
         raise NotFinite("a value of the worked example overflowed") from None
+    except (ValueError, ZeroDivisionError):  # a cross-entropy's log of 0, or its division by 0
+        raise NotFinite("a value of the worked example is not defined (an output of exactly 0 or 1 in a "
+                        "cross-entropy)") from None
     for k, v in found.items():
         if not math.isfinite(v):
             raise NotFinite(f"{k} overflowed (is not a finite number)")
@@ -346,10 +364,14 @@ def latex_name(name: str) -> str:
         return rf"\frac{{\partial {latex_name(top)}}}{{\partial {latex_name(bottom)}}}"
     plus = r"^{+}" if name.endswith("+") else ""
     name = name.rstrip("+")
-    m = re.fullmatch(r"([a-z])(\d)(?:\[(\w+)\])?", name)  # w5, i1, b1, b1[h1]
+    m = re.fullmatch(r"([a-z])(\d+)\[(\d+)\]", name)  # i1[2]: input i1 of training example 2
+    if m:
+        return f"{m.group(1)}_{{{m.group(2)}[{m.group(3)}]}}{plus}"
+    m = re.fullmatch(r"([a-z])(\d+)(?:\[(\w+)\])?", name)  # w5, i1, b1, b1[h1]
     if m:
         return f"{m.group(1)}_{{{m.group(2)}{',' + m.group(3) if m.group(3) else ''}}}{plus}"
     base, _, sub = name.partition("_")  # net_h1, out_o1, E_o1, target_o1
+    base = r"\delta" if base == "delta" else base
     return f"{base}_{{{sub}}}{plus}" if sub else name + plus
 
 
@@ -374,7 +396,7 @@ def number(v: float, digits: int) -> str:
 
 
 def fill(template: str, parts) -> str:
-    return re.sub(r"#(\d)", lambda m: parts[int(m.group(1))], template)
+    return re.sub(r"#(\d+)", lambda m: parts[int(m.group(1))], template)
 
 
 def formula_text(line: Line) -> str:
@@ -429,12 +451,31 @@ def broken(text: str) -> list:
 
 def settings_line(ex: Exercise, a: Arithmetic) -> str:
     """What produced the numbers, in one line."""
+    if ex.is_general():
+        return general_settings_line(ex, a)
     order = {"parallel": "parallel updates (gradient descent)",
              "sequential": "sequential updates (the hidden layer with the updated w5..w8)"}[a.order]  # fmt: skip
     values = f"b1 = {bias(ex.b1)}, b2 = {bias(ex.b2)}"
     biases = {"fixed": f"biases fixed ({values})", "shared": f"biases trained, one per layer (from {values})",
               "per-neuron": f"biases trained, one per neuron (from {values})"}[a.biases]  # fmt: skip
     return f"{order}, learning rate {given_text(ex.learning_rate)}, {biases}, {LOSSES[a.loss]}"
+
+
+def general_settings_line(ex: Exercise, a: Arithmetic) -> str:
+    """An exercise of another shape: its layers, activations, loss, examples, order and biases in one line."""
+    order = {"parallel": "parallel updates (gradient descent)",
+             "sequential": "sequential updates (each layer's deltas with the updated weights above)"}[a.order]
+    layers = "-".join(map(str, ex.layers))
+    rows = general.rows(ex)
+    many = (f", {len(rows)} training examples, {'summed' if ex.reduction == 'sum' else 'averaged'}"
+            if len(rows) > 1 else "")  # fmt: skip
+    values = ", ".join(f"b{i} = {', '.join(given_text(v) for v in sorted(set(b), key=b.index))}"
+                       for i, b in enumerate((ex.b1, ex.b2, ex.b3), 1) if b)  # fmt: skip
+    biases = {"none": "no biases", "fixed": f"biases fixed ({values})",
+              "shared": f"biases trained, one per layer (from {values})",
+              "per-neuron": f"biases trained, one per neuron (from {values})"}[a.biases]  # fmt: skip
+    return (f"layers {layers} ({', '.join(ex.activations)}){many}, {order}, learning rate "
+            f"{given_text(ex.learning_rate)}, {biases}, {general.LOSS_TEXT[ex.loss]}")
 
 
 def bias(b) -> str:
