@@ -112,19 +112,30 @@ def as_exercise(values: dict) -> Exercise:
     return Exercise(**settings, order=values.get("order"))
 
 
-def read_template(path: str) -> Template:
-    """The template: an --example file with the keys vary and decimals besides. Bad or Failed."""
+def read_small_text(path: str) -> str:
+    """A template's or roster's UTF-8 text, read up to files.MAX_INPUT_BYTES (an endless file is refused
+    at once). Bad or Failed."""
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        return files.read_text(path, files.MAX_INPUT_BYTES)
+    except files.TooLarge as exc:
+        raise Bad(f"{path}: {exc}") from None
     except UnicodeDecodeError:
         raise Bad(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise Failed(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def read_template(path: str) -> Template:
+    """The template: an --example file with the keys vary and decimals besides. Bad or Failed."""
+    text = read_small_text(path)
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=exercise_module.unique_keys)
     except json.JSONDecodeError as exc:
         raise Bad(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except exercise_module.DuplicateKey as exc:
+        raise Bad(f"{path}: the key {files.quoted(str(exc.args[0]))} is given twice") from None
+    except RecursionError:
+        raise Bad(f"{path}:{exercise_module.depth_line(text)}: not valid JSON: nested too deeply") from None
     if not isinstance(document, dict):
         raise Bad(f"{path}: a template is one JSON object {{...}}, not {type(document).__name__}")
     vary = document.pop("vary", list(DEFAULT_VARY))
@@ -136,9 +147,8 @@ def read_template(path: str) -> Template:
     settings = {}
     for key, value in document.items():
         if key not in exercise_module.KEYS:
-            raise Bad(
-                f"{path}: unknown key {key!r}; known keys: {', '.join(exercise_module.KEYS + ('vary', 'decimals'))}"
-            )
+            raise Bad(f"{path}: unknown key {files.quoted(key)}; known keys: "
+                      f"{', '.join(exercise_module.KEYS + ('vary', 'decimals'))}")  # fmt: skip
         try:
             settings[key] = exercise_module.example_value(key, value)
         except (ValueError, exercise_module.argparse.ArgumentTypeError) as exc:
@@ -153,15 +163,9 @@ def read_template(path: str) -> Template:
 
 def read_roster(path: str) -> list[tuple[str, str]]:
     """[(id, name)] from a CSV with a header line naming the columns id and name (others ignored)."""
+    text = read_small_text(path).removeprefix("\ufeff")
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            text = f.read()
-    except UnicodeDecodeError:
-        raise Bad(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise Failed(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise Bad(f"{path}: not CSV: {exc}") from None
     if not rows:
@@ -526,7 +530,9 @@ def grade_one(
     path = os.path.join(folder, file_name)
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            data = f.read(files.MAX_INPUT_BYTES + 1)
+        if len(data) > files.MAX_INPUT_BYTES:
+            raise ValueError(f"longer than {files.MAX_INPUT_BYTES:,} bytes")
         if b"\0" in data:
             raise ValueError("not text (a binary file)")
         text = data.decode("utf-8")
