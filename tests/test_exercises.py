@@ -219,6 +219,9 @@ def test_bad_templates_rosters_and_folders_are_one_line_and_nothing_written(tmp_
     for name, document in templates.items():
         (bad / name).write_text(json.dumps(document))
     (bad / "latin1.json").write_bytes(b'{"description": "\xe9"}')
+    (bad / "twice.json").write_text('{"description": "a", "description": "b"}')
+    (bad / "deep.json").write_text('{"description": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    (bad / "huge.json").write_text(" " * 1_000_001 + "{}")
     rosters = {"empty.csv": b"", "header.csv": b"ada,Ada\nalan,Alan\n",
                "twice.csv": b"id,name\nada,A\nbob,B\nada,C\n", "latin1.csv": b"id,name\nada,Ad\xe9\n",
                "keys.csv": b"id,name\nkeys,K\n", "slash.csv": b"id,name\na/b,A\n",
@@ -230,7 +233,9 @@ def test_bad_templates_rosters_and_folders_are_one_line_and_nothing_written(tmp_
     (tmp_path / "full" / "notes.txt").write_text("mine")
     cases = [
         *[(["generate", bad / t, "--students", good_roster, "--seed", "1", "--outdir", "out"], 2) for t in templates],
-        (["generate", bad / "latin1.json", "--students", good_roster, "--seed", "1", "--outdir", "out"], 2),
+        *[(["generate", bad / t, "--students", good_roster, "--seed", "1", "--outdir", "out"], 2)
+          for t in ("latin1.json", "twice.json", "deep.json", "huge.json")],
+        (["generate", TEMPLATE, "--students", bad / "huge.json", "--seed", "1", "--outdir", "out"], 2),
         *[(["generate", TEMPLATE, "--students", bad / r, "--seed", "1", "--outdir", "out"], 2) for r in rosters],
         (["generate", TEMPLATE, "--students", bad / "none.csv", "--seed", "1", "--outdir", "out"], 1),
         (["generate", bad / "none.json", "--count", "2", "--seed", "1", "--outdir", "out"], 1),
