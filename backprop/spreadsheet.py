@@ -1,0 +1,468 @@
+"""The worked example as a live spreadsheet (--format xlsx), and a student's spreadsheet read for --check.
+
+Writing (XlsxWriter): sheet "network" holds the exercise's numbers as input cells, each labelled by its bare
+name (w5, i1, t1, b1, eta) in the cell to its left; sheet "worked example" one row per value of the written-out
+updates (name, the formula in words, the value as an Excel formula over the input cells and earlier rows);
+sheet "training" one row per update, every weight, output and error a formula over the previous row, with a
+line chart of E_total (one block of columns and one series per learning rate). Each formula cell also stores
+its value as we compute it, for viewers that do not recalculate.
+
+The Excel formula of a value comes from its Line's plain-text formula (excel_formula): the same text the
+other formats print, so the spreadsheet cannot say one thing and compute another (the tests evaluate the
+formulas with an independent formula engine). --format xlsx supports the post's 2-2-2 shape (any numbers,
+order, bias policy fixed/shared/per-neuron, loss half-sse/sse/mse); exercises of another shape are refused.
+
+Reading (openpyxl, the stored values): see read_entries().
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import io
+import math
+import re
+import zipfile
+
+from backprop import written_out
+from backprop.exercise import Exercise
+from backprop.worked_example import loss_scale
+
+MAX_TRAINING = 1000
+TRAINING_MARK = "Training sheet"  # A1 of the training sheet, which --check does not read
+NETWORK, WORKED, TRAINING = "network", "worked example", "training"
+PACKAGES = {"xlsxwriter": "XlsxWriter", "openpyxl": "openpyxl"}
+
+
+class MissingPackage(RuntimeError):
+    """A package --format xlsx or --check FILE.xlsx needs is not installed; str() says which to install."""
+
+
+class NotAWorkbook(ValueError):
+    """The file is not a workbook this checker reads; str() says why (exit 2)."""
+
+
+class NoStoredValues(RuntimeError):
+    """A workbook whose formulas have no stored values (exit 1)."""
+
+
+def package(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise MissingPackage(f"needs the package {PACKAGES[name]}: pip install {PACKAGES[name]}") from None
+
+
+def unsupported(ex: Exercise) -> str | None:
+    """Why --format xlsx cannot write this exercise, or None."""
+    if ex.is_general():
+        return ("--format xlsx writes exercises of the post's 2-2-2 sigmoid shape with biases (fixed, shared or "
+                "per-neuron) and the losses half-sse, sse, mse; this exercise is of another shape")
+    return None
+
+
+# --- formulas ----------------------------------------------------------------------------------------------
+
+
+def excel_formula(text: str, refs: list) -> str:
+    """A Line's plain-text formula ('½(#0 − #1)²', '#0(1 − #0)', '1/(1 + e^-#0)') as an Excel formula over the
+    cell references refs (one per operand), without the leading '='."""
+    s = text.replace("−", "-").replace("½", "0.5*").replace("²", "^2").replace(" ", "")
+    s = re.sub(r"e\^(-?)#(\d+)", r"EXP(\1#\2)", s)
+    s = re.sub(r"1if#(\d+)>0,else0", r"IF(#\1>0,1,0)", s)
+    s = re.sub(r"ln#(\d+)", r"*LN(#\1)", s)
+    s = s.replace("ln(", "*LN(")
+    s = re.sub(r"(\d|\))\(", r"\1*(", s)  # implied multiplication: #0(1 - #0), -2(…), (1/#2)(…)
+    if re.search(r"[^-+*/^()#\d.,<>=A-Z]", s):
+        raise ValueError(f"no Excel form for the formula {text!r}")
+    return re.sub(r"#(\d+)", lambda m: refs[int(m.group(1))], s)
+
+
+def label(name: str) -> str:
+    """The network sheet's label of a given: target_o1 -> t1, η -> eta, others as they are."""
+    if name == "η":
+        return "eta"
+    return re.sub(r"^target_o(\d+)", r"t\1", name)
+
+
+MEANING = {"i": "input", "t": "target", "w": "weight", "b": "bias", "eta": "learning rate",
+           "n": "number of outputs (fixed)"}  # fmt: skip
+
+
+def cell(row: int, col: int, absolute: bool = False) -> str:
+    """A1 reference of a 0-based row and column."""
+    letters, c = "", col + 1
+    while c:
+        c, r = divmod(c - 1, 26)
+        letters = chr(65 + r) + letters
+    return f"${letters}${row + 1}" if absolute else f"{letters}{row + 1}"
+
+
+# --- writing -----------------------------------------------------------------------------------------------
+
+
+def workbook_bytes(ex: Exercise, a, updates: int, training_updates: int = 100, rates=None) -> bytes:
+    """The .xlsx file as bytes: sheets network, worked example, training."""
+    xlsxwriter = package("xlsxwriter")
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    given_format = book.add_format({"bg_color": "#DDEBF7", "num_format": "0.##########"})
+    refs = write_network(book, ex, a, bold, given_format)
+    write_worked(book, ex, a, updates, refs, bold)
+    write_training(book, ex, a, training_updates, rates or [], refs, bold)
+    book.close()
+    return out.getvalue()
+
+
+def write_network(book, ex, a, bold, given_format) -> dict:
+    """The input cells; returns {given's name: absolute reference network!$B$n}."""
+    sheet = book.add_worksheet(NETWORK)
+    sheet.write(0, 0, "The exercise's numbers: edit a blue cell and every formula of the workbook recomputes.", bold)
+    sheet.write_row(1, 0, ["name", "value", "meaning"], bold)
+    givens = written_out.givens(ex, a)
+    order = sorted(givens, key=lambda k: ("i" != k[0], not k.startswith("target"), k[0] != "w", k[0] != "b",
+                                          k != "η", k == "n", len(k), k))  # fmt: skip
+    refs = {}
+    for row, name in enumerate(order, start=2):
+        shown = label(name)
+        sheet.write(row, 0, shown)
+        sheet.write_number(row, 1, givens[name], given_format)
+        sheet.write(row, 2, MEANING.get(shown, MEANING.get(shown[0], "")))
+        refs[name] = f"{NETWORK}!{cell(row, 1, True)}"
+    sheet.set_column(0, 0, 10)
+    sheet.set_column(1, 1, 14)
+    sheet.set_column(2, 2, 26)
+    return refs
+
+
+def write_worked(book, ex, a, updates, givens, bold) -> None:
+    """One row per value of `updates` written-out updates; E_total+ refers to the forward pass after it."""
+    sheet = book.add_worksheet(WORKED)
+    sheet.write_row(0, 0, ["name", "formula", "value", "section"], bold)
+    lines = written_out.lines(ex, a, updates)
+    following = written_out.update_lines(ex, a, updates + 1)
+    found = written_out.values(ex, a, updates + 1, lines + following)
+    after = []
+    for line in following:  # the forward pass at the updated weights: E_total+ of the last update
+        if line.section.startswith("The backwards pass"):
+            break
+        after.append(line)
+    refs = dict(givens)
+    row = 1
+    for line in lines:
+        if line.name == "E_total+":
+            continue
+        refs[line.key] = write_line(sheet, row, line, line.key, written_out.formula_text(line), line.section,
+                                    refs, found)  # fmt: skip
+        row += 1
+    for line in after:
+        name = f"{line.name} (start of update {updates + 1})"
+        refs[line.key] = write_line(sheet, row, line, name, written_out.formula_text(line),
+                                    "After the update: the forward pass at the updated weights", refs, found)
+        row += 1
+    for k in range(1, updates + 1):  # E_total+ of update k is E_total at the start of update k + 1
+        key = written_out.key("E_total+", k)
+        sheet.write(row, 0, key)
+        sheet.write(row, 1, f"E_total at the updated weights (= E_total@{k + 1})")
+        sheet.write_formula(row, 2, "=" + refs[written_out.key("E_total", k + 1)], None, found[key])
+        sheet.write(row, 3, "After the update")
+        row += 1
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 48)
+    sheet.set_column(2, 2, 16)
+    sheet.set_column(3, 3, 50)
+
+
+def write_line(sheet, row, line, name, words, section, refs, found) -> str:
+    formula = excel_formula(line.text, [refs[k] for k in line.operands])
+    sheet.write(row, 0, name)
+    sheet.write(row, 1, words)
+    sheet.write_formula(row, 2, "=" + formula, None, found[line.key])
+    sheet.write(row, 3, section)
+    return cell(row, 2)
+
+
+def sigmoid(x: float) -> float:
+    return written_out.sigmoid(x)
+
+
+def write_training(book, ex, a, n, rates, givens, bold) -> None:
+    """One row per update (0..n) for each learning rate, every value a formula over the previous row."""
+    sheet = book.add_worksheet(TRAINING)
+    blocks = rates or [None]
+    c = loss_scale(a.loss)
+    trained = a.biases != "fixed"
+    b1, b2 = written_out.bias_names(ex, "b1", a), written_out.bias_names(ex, "b2", a)
+    bias_cols = sorted(set(b1) | set(b2)) if trained else []
+    names = ([f"w{i}" for i in range(1, 9)] + bias_cols
+             + ["net_h1", "out_h1", "net_h2", "out_h2", "net_o1", "out_o1", "net_o2", "out_o2", "E_total",
+                "delta_o1", "delta_o2"])  # fmt: skip
+    g = givens
+    i1, i2, t1, t2 = g["i1"], g["i2"], g["target_o1"], g["target_o2"]
+    chart = book.add_chart({"type": "line"})
+    width = len(names) + 2
+    for b, rate in enumerate(blocks):
+        left = b * width
+        col = {name: left + 1 + j for j, name in enumerate(names)}
+        title = "E_total" if rate is None else f"learning rate {rate:g}"
+        if rate is None:
+            eta_ref, eta = g["η"], ex.learning_rate
+            sheet.write(0, left, f"{TRAINING_MARK}: one row per update, with the learning rate {NETWORK}!eta", bold)
+        else:
+            eta_ref, eta = cell(0, left + 2, True), float(rate)
+            sheet.write(0, left, f"{TRAINING_MARK}: one row per update, learning rate", bold)
+            sheet.write_number(0, left + 2, eta)
+        sheet.write_row(1, left, ["updates", *names], bold)
+        v = {f"w{i + 1}": w for i, w in enumerate(ex.weights)}
+        given_bias = dict(zip(b1, ex.b1, strict=True)) | dict(zip(b2, ex.b2, strict=True))
+        v.update({name: given_bias[name] for name in bias_cols})
+        for update in range(n + 1):
+            row = 2 + update
+            here = {name: cell(row, col[name]) for name in names}
+            prev = {name: cell(row - 1, col[name]) for name in names}
+            sheet.write_number(row, left, update)
+            f = {}
+            if update == 0:
+                for i in range(1, 9):
+                    f[f"w{i}"] = g[f"w{i}"]
+                for name in bias_cols:
+                    f[name] = g[name]
+            else:
+                p = prev
+                w_par = {w: p[w] for w in ("w5", "w6", "w7", "w8")}
+                w_hid = w_par if a.order == "parallel" else {w: here[w] for w in w_par}
+                vp = dict(v)
+                new = {}
+                for w, o, h in (("w5", "o1", "h1"), ("w6", "o1", "h2"), ("w7", "o2", "h1"), ("w8", "o2", "h2")):
+                    f[w] = f"{p[w]}-{eta_ref}*{p['delta_' + o]}*{p['out_' + h]}"
+                    new[w] = vp[w] - eta * vp["delta_" + o] * vp["out_" + h]
+                wh = vp if a.order == "parallel" else {**vp, **new}
+                dh = {}
+                for h, (wa, wb) in (("h1", ("w5", "w7")), ("h2", ("w6", "w8"))):
+                    dh[h] = (f"({p['delta_o1']}*{w_hid[wa]}+{p['delta_o2']}*{w_hid[wb]})"
+                             f"*{p['out_' + h]}*(1-{p['out_' + h]})")  # fmt: skip
+                    dh[h + "v"] = ((vp["delta_o1"] * wh[wa] + vp["delta_o2"] * wh[wb])
+                                   * vp["out_" + h] * (1 - vp["out_" + h]))  # fmt: skip
+                for w, h, i, x in (("w1", "h1", i1, "i1"), ("w2", "h1", i2, "i2"), ("w3", "h2", i1, "i1"),
+                                   ("w4", "h2", i2, "i2")):  # fmt: skip
+                    f[w] = f"{p[w]}-{eta_ref}*{dh[h]}*{i}"
+                    new[w] = vp[w] - eta * dh[h + "v"] * ex.inputs[0 if x == "i1" else 1]
+                if trained:
+                    for _layer, names_of, neurons, delta in (("b2", b2, ("o1", "o2"), "delta_"),
+                                                            ("b1", b1, ("h1", "h2"), None)):  # fmt: skip
+                        def grad(ns, delta=delta, p=p, dh=dh, vp=vp):
+                            return ("+".join(p["delta_" + m] for m in ns) if delta else
+                                    "+".join(dh[m] for m in ns),
+                                    sum(vp["delta_" + m] for m in ns) if delta else sum(dh[m + "v"] for m in ns))
+                        for name in sorted(set(names_of)):
+                            ns = [m for m, nm in zip(neurons, names_of, strict=True) if nm == name]
+                            text, value = grad(ns)
+                            f[name] = f"{p[name]}-{eta_ref}*({text})"
+                            new[name] = vp[name] - eta * value
+                v.update(new)
+            bias_of = {}
+            for _layer, names_of, neurons in (("b1", b1, ("h1", "h2")), ("b2", b2, ("o1", "o2"))):
+                for m, name in zip(neurons, names_of, strict=True):
+                    bias_of[m] = (here[name], v[name]) if trained else (g[name], given_bias[name])
+            f["net_h1"] = f"{here['w1']}*{i1}+{here['w2']}*{i2}+{bias_of['h1'][0]}"
+            f["net_h2"] = f"{here['w3']}*{i1}+{here['w4']}*{i2}+{bias_of['h2'][0]}"
+            v["net_h1"] = v["w1"] * ex.inputs[0] + v["w2"] * ex.inputs[1] + bias_of["h1"][1]
+            v["net_h2"] = v["w3"] * ex.inputs[0] + v["w4"] * ex.inputs[1] + bias_of["h2"][1]
+            for h in ("h1", "h2", "o1", "o2"):
+                if h[0] == "o":
+                    wa, wb = ("w5", "w6") if h == "o1" else ("w7", "w8")
+                    f["net_" + h] = f"{here[wa]}*{here['out_h1']}+{here[wb]}*{here['out_h2']}+{bias_of[h][0]}"
+                    v["net_" + h] = v[wa] * v["out_h1"] + v[wb] * v["out_h2"] + bias_of[h][1]
+                f["out_" + h] = f"1/(1+EXP(-{here['net_' + h]}))"
+                v["out_" + h] = sigmoid(v["net_" + h])
+            y1, y2 = here["out_o1"], here["out_o2"]
+            f["E_total"] = f"{c / 2!r}*(({t1}-{y1})^2+({t2}-{y2})^2)"
+            v["E_total"] = c / 2 * ((ex.targets[0] - v["out_o1"]) ** 2 + (ex.targets[1] - v["out_o2"]) ** 2)
+            for o, t, tv in (("o1", t1, ex.targets[0]), ("o2", t2, ex.targets[1])):
+                y = here["out_" + o]
+                f["delta_" + o] = f"{c!r}*({y}-{t})*{y}*(1-{y})"
+                v["delta_" + o] = c * (v["out_" + o] - tv) * v["out_" + o] * (1 - v["out_" + o])
+            for name in names:
+                value = v[name]
+                if not math.isfinite(value):
+                    raise written_out.NotFinite(f"{name} after {update} updates of training is not finite")
+                sheet.write_formula(row, col[name], "=" + f[name], None, value)
+        last = 2 + n
+        chart.add_series({"name": title,
+                          "categories": [TRAINING, 2, left, last, left],
+                          "values": [TRAINING, 2, col["E_total"], last, col["E_total"]]})  # fmt: skip
+    chart.set_title({"name": "E_total against the update"})
+    chart.set_x_axis({"name": "updates done"})
+    chart.set_y_axis({"name": "E_total"})
+    chart.set_size({"width": 720, "height": 400})
+    sheet.insert_chart(2, len(blocks) * width, chart)
+
+
+# --- reading a student's workbook ---------------------------------------------------------------------------
+
+
+def is_workbook_path(path: str) -> bool:
+    return str(path).lower().endswith((".xlsx", ".xlsm", ".ods"))
+
+
+# The usual spreadsheet names, beside the ones --check knows: h1 = net_h1 and a_h1 = out_h1 (z_h1 too), as in
+# the spreadsheets that lay Mazur's example out column by column; E1 = E_o1; t1 = target_o1; eta = η.
+# A bare h1 is read as net_h1 only when the same workbook has a_h1 (else it could be either: not checked).
+ALIASES = {**{f"{p}{n}": f"{q}_{n}" for n in ("h1", "h2", "o1", "o2") for p, q in (("a_", "out"), ("a", "out"),
+                                                                                      ("z_", "net"), ("z", "net"))},
+           "e1": "E_o1", "e2": "E_o2", "eo1": "E_o1", "eo2": "E_o2", "t1": "target_o1", "t2": "target_o2",
+           "eta": "η", "lr": "η", "learningrate": "η"}  # fmt: skip
+BARE = {"h1", "h2", "o1", "o2"}
+UPDATE_COLUMN = {"update", "updates", "iteration", "iterations", "step", "epoch", "k", "updatesdone"}
+COMMA = re.compile(r"[+\-−]?\d*,\d+(?:[eE][+-]?\d+)?")
+
+
+def number_text(value) -> str | None:
+    """The number a cell holds as the student wrote it (text, a decimal comma read), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        if COMMA.fullmatch(text):
+            text = text.replace(",", ".")
+        try:
+            from backprop.hand_check import parse_number
+
+            parse_number(text)
+        except ValueError:
+            return None
+        return text
+    return None
+
+
+def load(path: str):
+    """(values workbook, formulas workbook) of an .xlsx; NotAWorkbook, NoStoredValues, MissingPackage."""
+    if str(path).lower().endswith(".ods"):
+        raise NotAWorkbook(f"{path}: an OpenDocument spreadsheet; save it as .xlsx (File > Save As, Excel 2007-365) "
+                           "and check that")  # fmt: skip
+    openpyxl = package("openpyxl")
+    if not zipfile.is_zipfile(path):
+        raise NotAWorkbook(f"{path}: not a workbook (.xlsx)")
+    try:
+        values = openpyxl.load_workbook(path, data_only=True, read_only=False)
+        formulas = openpyxl.load_workbook(path, data_only=False, read_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise NotAWorkbook(f"{path}: not a workbook (.xlsx): {type(exc).__name__}") from None
+    return values, formulas
+
+
+def read_entries(path: str, known: dict, normalise) -> list:
+    """The student's values, as hand_check Entries with their cell address (Sheet1!C7) as `where`.
+
+    A cell whose text is a known name (or an ALIASES name) is a label; its value is the first number to its
+    right (past at most two cells of other text, such as a formula in words), else the number below it.
+    A row of two or more labels with numbers below it (no number to their right) is a table's header: its
+    rows are successive updates, 1, 2, … from the top, or numbered by an update/iteration column; a row
+    numbered 0 (the given values) is skipped. Stored values are read (what the spreadsheet last computed)."""
+    from backprop.hand_check import BadCheckFile, entry
+
+    values, formulas = load(path)
+    grids = {}
+    missing = []
+    for ws in values.worksheets:
+        if ws.title == TRAINING and str(ws["A1"].value or "").startswith(TRAINING_MARK):
+            continue  # ours: the learning rates of its blocks are not the exercise's
+        grid = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    grid[c.row, c.column] = c.value
+        for row in formulas[ws.title].iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("=") and (c.row, c.column) not in grid:
+                    missing.append(f"{ws.title}!{c.coordinate}")
+        grids[ws.title] = grid
+    if missing:
+        raise NoStoredValues(f"{path}: formulas without stored values ({missing[0]}, …): the file was never "
+                             "calculated; open it in Excel or LibreOffice, save it, and check it again")  # fmt: skip
+    texts = {normalise(t) for g in grids.values() for t in g.values() if isinstance(t, str)}
+    bare_is_net = {n for n in BARE if normalise(f"a_{n}") in texts}
+
+    def name_of(value) -> str | None:
+        if not isinstance(value, str) or not value.strip() or number_text(value) is not None:
+            return None
+        n = normalise(value)
+        base, at, k = n.partition("@")
+        if at and not k.isdigit():
+            return None
+        if base in known:
+            return value.strip()
+        if base.rstrip("+") in BARE:
+            return None if base.rstrip("+") not in bare_is_net else f"net_{base}" + at + k
+        if base in ALIASES:
+            return ALIASES[base] + (at + k)
+        return None
+
+    out = []
+    count = iter(range(1, 10**9))
+
+    def located(where, name, text):  # an Entry numbered in reading order, `where` its cell's address
+        number = next(count)
+        try:
+            e = entry(path, number, name, text)
+        except BadCheckFile as exc:
+            raise BadCheckFile(str(exc).replace(f"{path}:{number}:", f"{path}: {where}:")) from None
+        return dataclasses.replace(e, where=where)
+
+    for title, grid in grids.items():
+        used = set()
+        coordinate = {}
+        for (r, c) in grid:
+            coordinate[r, c] = f"{title}!{cell(r - 1, c - 1)}"
+        labels = {(r, c): name for (r, c), v in sorted(grid.items()) if (name := name_of(v))}
+
+        def number_at(r, c, grid=grid):
+            return number_text(grid.get((r, c)))
+
+        def right_of(r, c, grid=grid):
+            for dc in (1, 2, 3):
+                v = grid.get((r, c + dc))
+                if number_text(v) is not None:
+                    return (r, c + dc)
+                if v is not None and not isinstance(v, str):
+                    return None
+            return None
+
+        headers = {}
+        for (r, c) in labels:
+            if right_of(r, c) is None and number_at(r + 1, c) is not None:
+                headers.setdefault(r, []).append(c)
+        for r, cols in sorted(headers.items()):
+            if len(cols) < 2:
+                continue
+            update_col = next((c for c in range(1, max(cols) + 1) if isinstance(grid.get((r, c)), str)
+                               and re.sub(r"\W", "", grid[r, c].lower()) in UPDATE_COLUMN), None)  # fmt: skip
+            row, k = r + 1, 0
+            while any(number_at(row, c) is not None for c in cols):
+                k += 1
+                index = k
+                if update_col is not None:
+                    t = number_text(grid.get((row, update_col)))
+                    index = int(float(t)) if t is not None and float(t).is_integer() else k
+                if index >= 1:
+                    for c in cols:
+                        text = number_at(row, c)
+                        if text is not None:
+                            name = labels[r, c] + ("" if index == 1 else f"@{index}")
+                            out.append(located(coordinate[row, c], name, text))
+                            used.add((row, c))
+                for c in cols:
+                    used.add((r, c))
+                row += 1
+        for (r, c), name in labels.items():
+            if (r, c) in used:
+                continue
+            at = right_of(r, c) or ((r + 1, c) if number_at(r + 1, c) is not None else None)
+            if at is None or at in used:
+                continue
+            used.add(at)
+            out.append(located(coordinate[at], name, number_at(*at)))
+    return out
