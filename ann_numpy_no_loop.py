@@ -199,7 +199,8 @@ def write_xlsx(parser, args, ex, arithmetic) -> int:
         files.atomic_write(args.output, data)
     except OSError as exc:
         return cli.fail(PROG, f"cannot write {args.output}: {exc.strerror or exc}")
-    print(f"wrote {args.output}: sheets network, worked example ({args.iterations} updates), "
+    plural = "s" if args.iterations > 1 else ""
+    print(f"wrote {args.output}: sheets network, worked example ({args.iterations} update{plural}), "
           f"training ({args.training_updates or 100} updates)")
     return 0
 
