@@ -21,6 +21,7 @@ import dataclasses
 import importlib
 import io
 import math
+import os
 import re
 import zipfile
 
@@ -29,6 +30,7 @@ from backprop.exercise import Exercise
 from backprop.worked_example import loss_scale
 
 MAX_TRAINING = 1000
+MAX_WORKBOOK_BYTES = 20 * 10**6  # a student's workbook read by --check
 TRAINING_MARK = "Training sheet"  # A1 of the training sheet, which --check does not read
 NETWORK, WORKED, TRAINING = "network", "worked example", "training"
 PACKAGES = {"xlsxwriter": "XlsxWriter", "openpyxl": "openpyxl"}
@@ -344,6 +346,10 @@ def load(path: str):
         raise NotAWorkbook(f"{path}: an OpenDocument spreadsheet; save it as .xlsx (File > Save As, Excel 2007-365) "
                            "and check that")  # fmt: skip
     openpyxl = package("openpyxl")
+    with open(path, "rb"):  # OSError (no such file, …): the caller's "cannot read"
+        pass
+    if os.path.getsize(path) > MAX_WORKBOOK_BYTES:
+        raise NotAWorkbook(f"{path}: larger than {MAX_WORKBOOK_BYTES // 10**6} MB, too large for a hand calculation")
     if not zipfile.is_zipfile(path):
         raise NotAWorkbook(f"{path}: not a workbook (.xlsx)")
     try:

@@ -103,6 +103,9 @@ def test_without_the_package(tmp_path, capsys, monkeypatch):
     assert ann_numpy_no_loop.main(["--format", "xlsx", "--output", str(tmp_path / "a.xlsx")]) == 1
     assert "pip install XlsxWriter" in capsys.readouterr().err
     assert not (tmp_path / "a.xlsx").exists()
+    monkeypatch.setitem(__import__("sys").modules, "openpyxl", None)
+    assert ann_numpy_no_loop.main(["--check", str(tmp_path / "b.xlsx")]) == 1
+    assert "pip install openpyxl" in capsys.readouterr().err
 
 
 # --- a student's workbook -----------------------------------------------------------------------------------
