@@ -185,7 +185,7 @@ def write_xlsx(parser, args, ex, arithmetic) -> int:
         parser.error("--output FILE.xlsx goes with --format xlsx (and --format xlsx needs it)")
     if not args.output.lower().endswith(".xlsx"):
         parser.error(f"--output {files.quoted(args.output)}: a workbook's name ends in .xlsx")
-    why = spreadsheet.unsupported(ex)
+    why = spreadsheet.unsupported(ex, bool(args.training_updates or args.learning_rates))
     if why:
         parser.error(why)
     try:
@@ -195,13 +195,15 @@ def write_xlsx(parser, args, ex, arithmetic) -> int:
         return cli.fail(PROG, f"--format xlsx {exc}")
     except written_out.NotFinite as exc:
         return cli.fail(PROG, f"{exc}: use smaller numbers")
+    except ValueError as exc:  # a formula without an Excel form (spreadsheet.excel_formula)
+        return cli.fail(PROG, f"--format xlsx: {exc}")
     try:
         files.atomic_write(args.output, data)
     except OSError as exc:
         return cli.fail(PROG, f"cannot write {args.output}: {exc.strerror or exc}")
     plural = "s" if args.iterations > 1 else ""
-    print(f"wrote {args.output}: sheets network, worked example ({args.iterations} update{plural}), "
-          f"training ({args.training_updates or 100} updates)")
+    training = "" if ex.is_general() else f", training ({args.training_updates or 100} updates)"
+    print(f"wrote {args.output}: sheets network, worked example ({args.iterations} update{plural}){training}")
     return 0
 
 

@@ -9,8 +9,8 @@ its value as we compute it, for viewers that do not recalculate.
 
 The Excel formula of a value comes from its Line's plain-text formula (excel_formula): the same text the
 other formats print, so the spreadsheet cannot say one thing and compute another (the tests evaluate the
-formulas with an independent formula engine). --format xlsx supports the post's 2-2-2 shape (any numbers,
-order, bias policy fixed/shared/per-neuron, loss half-sse/sse/mse); exercises of another shape are refused.
+formulas with an independent formula engine). Every exercise gets the sheets network and worked example; the
+training sheet is written for the post's 2-2-2 shape (any numbers, order, bias policy, loss half-sse/sse/mse).
 
 Reading (openpyxl, the stored values): see read_entries().
 """
@@ -55,11 +55,11 @@ def package(name: str):
         raise MissingPackage(f"needs the package {PACKAGES[name]}: pip install {PACKAGES[name]}") from None
 
 
-def unsupported(ex: Exercise) -> str | None:
-    """Why --format xlsx cannot write this exercise, or None."""
-    if ex.is_general():
-        return ("--format xlsx writes exercises of the post's 2-2-2 sigmoid shape with biases (fixed, shared or "
-                "per-neuron) and the losses half-sse, sse, mse; this exercise is of another shape")
+def unsupported(ex: Exercise, training: bool = False) -> str | None:
+    """Why --format xlsx cannot write this exercise (with a training sheet: training), or None."""
+    if ex.is_general() and training:
+        return ("--training-updates and --learning-rates: the training sheet is written for the post's 2-2-2 "
+                "sigmoid shape; an exercise of another shape gets the sheets network and worked example")
     return None
 
 
@@ -73,7 +73,7 @@ def excel_formula(text: str, refs: list) -> str:
     s = re.sub(r"e\^(-?)#(\d+)", r"EXP(\1#\2)", s)
     s = re.sub(r"1if#(\d+)>0,else0", r"IF(#\1>0,1,0)", s)
     s = re.sub(r"ln#(\d+)", r"*LN(#\1)", s)
-    s = s.replace("ln(", "*LN(")
+    s = s.replace("ln(", "*LN(").replace("tanh(", "TANH(").replace("max(", "MAX(")
     s = re.sub(r"(\d|\))\(", r"\1*(", s)  # implied multiplication: #0(1 - #0), -2(…), (1/#2)(…)
     if re.search(r"[^-+*/^()#\d.,<>=A-Z]", s):
         raise ValueError(f"no Excel form for the formula {text!r}")
@@ -88,7 +88,7 @@ def label(name: str) -> str:
 
 
 MEANING = {"i": "input", "t": "target", "w": "weight", "b": "bias", "eta": "learning rate",
-           "n": "number of outputs (fixed)"}  # fmt: skip
+           "n": "number of outputs (fixed)", "m": "number of training examples (fixed)"}  # fmt: skip
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
@@ -112,7 +112,8 @@ def workbook_bytes(ex: Exercise, a, updates: int, training_updates: int = 100, r
     given_format = book.add_format({"bg_color": "#DDEBF7", "num_format": "0.##########"})
     refs = write_network(book, ex, a, bold, given_format)
     write_worked(book, ex, a, updates, refs, bold)
-    write_training(book, ex, a, training_updates, rates or [], refs, bold)
+    if not ex.is_general():
+        write_training(book, ex, a, training_updates, rates or [], refs, bold)
     book.close()
     return out.getvalue()
 

@@ -5,6 +5,7 @@ recomputation (tests/plain_example.py, tests/plain_loop.py); the student's workb
 """
 
 import math
+import random
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,8 @@ def test_refusals(tmp_path, capsys):
     assert usage(["--format", "xlsx"]) == 2  # no --output
     assert usage(["--format", "xlsx", "--output", str(tmp_path / "a.csv")]) == 2
     other = str(Path(__file__).parent.parent / "examples" / "exercise_3-2-2.json")
-    assert usage(["--format", "xlsx", "--output", str(tmp_path / "a.xlsx"), "--example", other]) == 2
+    assert usage(["--format", "xlsx", "--output", str(tmp_path / "a.xlsx"), "--example", other,
+                  "--training-updates", "5"]) == 2  # the training sheet: the post's shape only
     assert usage(["--learning-rates", "0.1,0.2"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 4 and all(line.startswith("ann_numpy_no_loop.py") for line in err)
@@ -171,3 +173,24 @@ def test_our_workbook_read_back(tmp_path, capsys):
     path = write(tmp_path, "--iterations", "1", "--training-updates", "1", "--learning-rates", "0.1,1")
     assert ann_numpy_no_loop.main(["--check", str(path)]) == 0
     assert "All right" in capsys.readouterr().out
+
+
+def test_exercises_of_any_shape_evaluated(tmp_path):
+    """The worked example sheet of random exercises of other shapes (every activation, loss, reduction, bias
+    policy, order), its formulas evaluated by pycel, equals the plain per-neuron loop (plain_general.py)."""
+    from plain_general import run
+    from test_any_exercise import draw
+
+    from backprop import spreadsheet, written_out
+
+    rng = random.Random(23)
+    for i in range(3):
+        ex, plain, order = draw(rng, depth=2 if i % 2 else 3)
+        path = tmp_path / f"any{i}.xlsx"
+        path.write_bytes(spreadsheet.workbook_bytes(ex, written_out.plain(ex, order), 1))
+        found = rows(path)
+        xl = pycel.ExcelCompiler(filename=str(path))
+        theirs = run(plain, 1)
+        assert set(theirs) <= set(found), set(theirs) - set(found)
+        for name, value in theirs.items():
+            assert math.isclose(xl.evaluate(found[name][0]), value, rel_tol=1e-9, abs_tol=1e-12), (name, ex)
