@@ -194,3 +194,20 @@ def test_exercises_of_any_shape_evaluated(tmp_path):
         assert set(theirs) <= set(found), set(theirs) - set(found)
         for name, value in theirs.items():
             assert math.isclose(xl.evaluate(found[name][0]), value, rel_tol=1e-9, abs_tol=1e-12), (name, ex)
+
+
+@pytest.mark.parametrize("order, biases, loss, b1", [("parallel", "shared", "sse", "0.35"),
+                                                     ("sequential", "per-neuron", "mse", "0.35,0.3")])
+def test_training_sheet_trains_the_biases(tmp_path, order, biases, loss, b1):
+    path = write(tmp_path, "--iterations", "1", "--training-updates", "3", "--order", order, "--biases", biases,
+                 "--loss", loss, "--b1", b1)  # fmt: skip
+    given = tuple(float(b) for b in b1.split(",")) * (2 if "," not in b1 else 1)
+    plain = example(**dict(POST, b1=given), order=order, biases=biases, loss=loss, updates=3)
+    ws = openpyxl.load_workbook(path, data_only=True)["training"]
+    header = [c.value for c in ws[2]]
+    xl = pycel.ExcelCompiler(filename=str(path))
+    for name, column in (("E_total+", "E_total"), ("w1+", "w1"), ("w8+", "w8")):
+        letter = openpyxl.utils.get_column_letter(header.index(column) + 1)
+        for k in (1, 2, 3):
+            value = plain[name if k == 1 else f"{name}@{k}"]
+            assert close(ws[f"{letter}{3 + k}"].value, value) and close(xl.evaluate(f"training!{letter}{3 + k}"), value)
