@@ -186,113 +186,119 @@ def write_line(sheet, row, line, name, words, section, refs, found) -> str:
     return cell(row, 2)
 
 
-def sigmoid(x: float) -> float:
-    return written_out.sigmoid(x)
+class Expr:
+    """A value with the Excel formula that computes it, built by arithmetic: each training cell is written once,
+    its formula and its stored value from the same expression (so they cannot disagree)."""
+
+    def __init__(self, text: str, value: float, rank: int = 3):
+        self.text, self.value, self.rank = text, value, rank  # rank: 1 a sum, 2 a product, 3 an atom
+
+    def wrapped(self, rank: int) -> str:
+        return self.text if self.rank >= rank else f"({self.text})"
+
+    def __add__(self, other):
+        return Expr(f"{self.text}+{other.text}", self.value + other.value, 1)
+
+    def __sub__(self, other):
+        return Expr(f"{self.text}-{other.wrapped(2)}", self.value - other.value, 1)
+
+    def __mul__(self, other):
+        return Expr(f"{self.wrapped(2)}*{other.wrapped(2)}", self.value * other.value, 2)
+
+
+def constant(x: float) -> Expr:
+    return Expr(repr(float(x)), float(x))
+
+
+ONE = Expr("1", 1.0)
+
+
+def logistic(net: Expr) -> Expr:
+    return Expr(f"1/(1+EXP(-{net.wrapped(3)}))", written_out.sigmoid(net.value), 2)
 
 
 def write_training(book, ex, a, n, rates, givens, bold) -> None:
     """One row per update (0..n) for each learning rate, every value a formula over the previous row."""
     sheet = book.add_worksheet(TRAINING)
     blocks = rates or [None]
-    c = loss_scale(a.loss)
+    c = constant(loss_scale(a.loss))
     trained = a.biases != "fixed"
     b1, b2 = written_out.bias_names(ex, "b1", a), written_out.bias_names(ex, "b2", a)
-    bias_cols = sorted(set(b1) | set(b2)) if trained else []
-    names = ([f"w{i}" for i in range(1, 9)] + bias_cols
-             + ["net_h1", "out_h1", "net_h2", "out_h2", "net_o1", "out_o1", "net_o2", "out_o2", "E_total",
-                "delta_o1", "delta_o2"])  # fmt: skip
-    g = givens
-    i1, i2, t1, t2 = g["i1"], g["i2"], g["target_o1"], g["target_o2"]
+    bias_columns = sorted(set(b1) | set(b2)) if trained else []
+    weights = [f"w{i}" for i in range(1, 9)]
+    names = weights + bias_columns + ["net_h1", "out_h1", "net_h2", "out_h2", "net_o1", "out_o1", "net_o2",
+                                      "out_o2", "E_total", "delta_o1", "delta_o2"]  # fmt: skip
+    values = written_out.givens(ex, a)
+    given = {name: Expr(ref, values[name]) for name, ref in givens.items()}
+    x = {"i1": given["i1"], "i2": given["i2"]}
+    t = {"o1": given["target_o1"], "o2": given["target_o2"]}
+    bias_of = dict(zip(("h1", "h2", "o1", "o2"), (*b1, *b2), strict=True))  # neuron -> its bias's name
+    w_in = {"h1": ("w1", "w2"), "h2": ("w3", "w4")}  # the weights from i1, i2
+    w_out = {"o1": ("w5", "w6"), "o2": ("w7", "w8")}  # the weights from h1, h2
     chart = book.add_chart({"type": "line"})
     width = len(names) + 2
-    for b, rate in enumerate(blocks):
-        left = b * width
+    for block, rate in enumerate(blocks):
+        left = block * width
         col = {name: left + 1 + j for j, name in enumerate(names)}
-        title = "E_total" if rate is None else f"learning rate {rate:g}"
         if rate is None:
-            eta_ref, eta = g["η"], ex.learning_rate
+            eta = given["η"]
             sheet.write(0, left, f"{TRAINING_MARK}: one row per update, with the learning rate {NETWORK}!eta", bold)
         else:
-            eta_ref, eta = cell(0, left + 2, True), float(rate)
+            eta = Expr(cell(0, left + 2, True), float(rate))
             sheet.write(0, left, f"{TRAINING_MARK}: one row per update, learning rate", bold)
-            sheet.write_number(0, left + 2, eta)
+            sheet.write_number(0, left + 2, float(rate))
         sheet.write_row(1, left, ["updates", *names], bold)
-        v = {f"w{i + 1}": w for i, w in enumerate(ex.weights)}
-        given_bias = dict(zip(b1, ex.b1, strict=True)) | dict(zip(b2, ex.b2, strict=True))
-        v.update({name: given_bias[name] for name in bias_cols})
+        before: dict = {}
         for update in range(n + 1):
             row = 2 + update
-            here = {name: cell(row, col[name]) for name in names}
-            prev = {name: cell(row - 1, col[name]) for name in names}
             sheet.write_number(row, left, update)
-            f = {}
-            if update == 0:
-                for i in range(1, 9):
-                    f[f"w{i}"] = g[f"w{i}"]
-                for name in bias_cols:
-                    f[name] = g[name]
-            else:
-                p = prev
-                w_par = {w: p[w] for w in ("w5", "w6", "w7", "w8")}
-                w_hid = w_par if a.order == "parallel" else {w: here[w] for w in w_par}
-                vp = dict(v)
-                new = {}
-                for w, o, h in (("w5", "o1", "h1"), ("w6", "o1", "h2"), ("w7", "o2", "h1"), ("w8", "o2", "h2")):
-                    f[w] = f"{p[w]}-{eta_ref}*{p['delta_' + o]}*{p['out_' + h]}"
-                    new[w] = vp[w] - eta * vp["delta_" + o] * vp["out_" + h]
-                wh = vp if a.order == "parallel" else {**vp, **new}
-                dh = {}
-                for h, (wa, wb) in (("h1", ("w5", "w7")), ("h2", ("w6", "w8"))):
-                    dh[h] = (f"({p['delta_o1']}*{w_hid[wa]}+{p['delta_o2']}*{w_hid[wb]})"
-                             f"*{p['out_' + h]}*(1-{p['out_' + h]})")  # fmt: skip
-                    dh[h + "v"] = ((vp["delta_o1"] * wh[wa] + vp["delta_o2"] * wh[wb])
-                                   * vp["out_" + h] * (1 - vp["out_" + h]))  # fmt: skip
-                for w, h, i, x in (("w1", "h1", i1, "i1"), ("w2", "h1", i2, "i2"), ("w3", "h2", i1, "i1"),
-                                   ("w4", "h2", i2, "i2")):  # fmt: skip
-                    f[w] = f"{p[w]}-{eta_ref}*{dh[h]}*{i}"
-                    new[w] = vp[w] - eta * dh[h + "v"] * ex.inputs[0 if x == "i1" else 1]
-                if trained:
-                    for _layer, names_of, neurons, delta in (("b2", b2, ("o1", "o2"), "delta_"),
-                                                            ("b1", b1, ("h1", "h2"), None)):  # fmt: skip
-                        def grad(ns, delta=delta, p=p, dh=dh, vp=vp):
-                            return ("+".join(p["delta_" + m] for m in ns) if delta else
-                                    "+".join(dh[m] for m in ns),
-                                    sum(vp["delta_" + m] for m in ns) if delta else sum(dh[m + "v"] for m in ns))
-                        for name in sorted(set(names_of)):
-                            ns = [m for m, nm in zip(neurons, names_of, strict=True) if nm == name]
-                            text, value = grad(ns)
-                            f[name] = f"{p[name]}-{eta_ref}*({text})"
-                            new[name] = vp[name] - eta * value
-                v.update(new)
-            bias_of = {}
-            for _layer, names_of, neurons in (("b1", b1, ("h1", "h2")), ("b2", b2, ("o1", "o2"))):
-                for m, name in zip(neurons, names_of, strict=True):
-                    bias_of[m] = (here[name], v[name]) if trained else (g[name], given_bias[name])
-            f["net_h1"] = f"{here['w1']}*{i1}+{here['w2']}*{i2}+{bias_of['h1'][0]}"
-            f["net_h2"] = f"{here['w3']}*{i1}+{here['w4']}*{i2}+{bias_of['h2'][0]}"
-            v["net_h1"] = v["w1"] * ex.inputs[0] + v["w2"] * ex.inputs[1] + bias_of["h1"][1]
-            v["net_h2"] = v["w3"] * ex.inputs[0] + v["w4"] * ex.inputs[1] + bias_of["h2"][1]
-            for h in ("h1", "h2", "o1", "o2"):
-                if h[0] == "o":
-                    wa, wb = ("w5", "w6") if h == "o1" else ("w7", "w8")
-                    f["net_" + h] = f"{here[wa]}*{here['out_h1']}+{here[wb]}*{here['out_h2']}+{bias_of[h][0]}"
-                    v["net_" + h] = v[wa] * v["out_h1"] + v[wb] * v["out_h2"] + bias_of[h][1]
-                f["out_" + h] = f"1/(1+EXP(-{here['net_' + h]}))"
-                v["out_" + h] = sigmoid(v["net_" + h])
-            y1, y2 = here["out_o1"], here["out_o2"]
-            f["E_total"] = f"{c / 2!r}*(({t1}-{y1})^2+({t2}-{y2})^2)"
-            v["E_total"] = c / 2 * ((ex.targets[0] - v["out_o1"]) ** 2 + (ex.targets[1] - v["out_o2"]) ** 2)
-            for o, t, tv in (("o1", t1, ex.targets[0]), ("o2", t2, ex.targets[1])):
-                y = here["out_" + o]
-                f["delta_" + o] = f"{c!r}*({y}-{t})*{y}*(1-{y})"
-                v["delta_" + o] = c * (v["out_" + o] - tv) * v["out_" + o] * (1 - v["out_" + o])
-            for name in names:
-                value = v[name]
-                if not math.isfinite(value):
+            now: dict = {}
+
+            def put(name, expr, row=row, col=col, now=now, update=update):
+                if not math.isfinite(expr.value):
                     raise written_out.NotFinite(f"{name} after {update} updates of training is not finite")
-                sheet.write_formula(row, col[name], "=" + f[name], None, value)
+                sheet.write_formula(row, col[name], "=" + expr.text, None, expr.value)
+                now[name] = Expr(cell(row, col[name]), expr.value)
+
+            if update == 0:
+                for name in weights + bias_columns:
+                    put(name, given[name])
+            else:
+                p = before
+                for o in ("o1", "o2"):  # the output layer's step
+                    for w, h in zip(w_out[o], ("h1", "h2"), strict=True):
+                        put(w, p[w] - eta * p[f"delta_{o}"] * p[f"out_{h}"])
+                above = p if a.order == "parallel" else now  # sequential: the updated w5..w8
+                delta_h = {h: (p["delta_o1"] * above[w_out["o1"][j]] + p["delta_o2"] * above[w_out["o2"][j]])
+                           * p[f"out_{h}"] * (ONE - p[f"out_{h}"]) for j, h in enumerate(("h1", "h2"))}  # fmt: skip
+                for h in ("h1", "h2"):
+                    for w, i in zip(w_in[h], ("i1", "i2"), strict=True):
+                        put(w, p[w] - eta * delta_h[h] * x[i])
+                deltas = {**{o: p[f"delta_{o}"] for o in ("o1", "o2")}, **delta_h}
+                for name in bias_columns:  # a shared bias: the sum over its layer's neurons
+                    parts = [deltas[m] for m in bias_of if bias_of[m] == name]
+                    total = parts[0] if len(parts) == 1 else Expr(f"({parts[0].text}+{parts[1].text})",
+                                                                  parts[0].value + parts[1].value)  # fmt: skip
+                    put(name, p[name] - eta * total)
+
+            def bias(m, now=now):
+                return now[bias_of[m]] if trained else given[bias_of[m]]
+
+            for h in ("h1", "h2"):
+                put(f"net_{h}", now[w_in[h][0]] * x["i1"] + now[w_in[h][1]] * x["i2"] + bias(h))
+                put(f"out_{h}", logistic(now[f"net_{h}"]))
+            for o in ("o1", "o2"):
+                put(f"net_{o}", now[w_out[o][0]] * now["out_h1"] + now[w_out[o][1]] * now["out_h2"] + bias(o))
+                put(f"out_{o}", logistic(now[f"net_{o}"]))
+            half = constant(loss_scale(a.loss) / 2)
+            e = [(t[o] - now[f"out_{o}"]) * (t[o] - now[f"out_{o}"]) for o in ("o1", "o2")]
+            put("E_total", half * Expr(f"{e[0].text}+{e[1].text}", e[0].value + e[1].value, 1))
+            for o in ("o1", "o2"):
+                y = now[f"out_{o}"]
+                put(f"delta_{o}", c * (y - t[o]) * y * (ONE - y))
+            before = now
         last = 2 + n
-        chart.add_series({"name": title,
+        chart.add_series({"name": "E_total" if rate is None else f"learning rate {rate:g}",
                           "categories": [TRAINING, 2, left, last, left],
                           "values": [TRAINING, 2, col["E_total"], last, col["E_total"]]})  # fmt: skip
     chart.set_title({"name": "E_total against the update"})
