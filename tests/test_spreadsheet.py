@@ -4,6 +4,7 @@ The workbook's formulas are evaluated by an independent formula engine (pycel) a
 recomputation (tests/plain_example.py, tests/plain_loop.py); the student's workbook is built here with openpyxl.
 """
 
+import json
 import math
 import random
 from pathlib import Path
@@ -114,8 +115,8 @@ def test_without_the_package(tmp_path, capsys, monkeypatch):
 
 
 def student_book(path, plain, wrong=None):
-    """Labels in two layouts: the forward pass as label | value (Sheet1), the updated weights as a table whose
-    header row holds names and whose rows are updates 1 and 2 (Sheet1 further down), at 4 to 6 decimals."""
+    """Labels in two layouts: the forward pass as label | value (one label over its value too), the updated
+    weights as a table whose header row holds names and whose rows are updates 1 and 2, at 4 to 6 decimals."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Sheet1"
@@ -125,6 +126,7 @@ def student_book(path, plain, wrong=None):
     for row, (name, key) in enumerate(zip(names, keys, strict=True), start=3):
         ws.cell(row, 2, name)
         ws.cell(row, 3, round(plain[key], 6) if key != wrong else round(-plain[key], 6))
+    ws["F3"], ws["F4"] = "w8+", round(plain["w8+"], 5)  # a label with its value below
     ws.cell(14, 2, "w5+")
     ws.cell(14, 3, "w6+")
     ws.cell(14, 4, "w1+")
@@ -142,7 +144,7 @@ def test_student_workbook_checked(tmp_path, capsys):
     student_book(right, plain)
     assert ann_numpy_no_loop.main(["--check", str(right)]) == 0
     out = capsys.readouterr().out
-    assert "All right: 16 right." in out and "Sheet1!C5" in out  # h2 beside a_h2: net_h2
+    assert "All right: 17 right." in out and "Sheet1!C5" in out and "Sheet1!F4" in out  # h2 beside a_h2: net_h2
 
     wrong = tmp_path / "wrong.xlsx"
     student_book(wrong, plain, wrong="dE_total/dw5")  # the sign of dE/dw5 flipped
@@ -150,6 +152,8 @@ def test_student_workbook_checked(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "First wrong value: ∂E_total/∂w5 (cell Sheet1!C12)" in out
     assert "Diagnosis:" in out and "error-sign" in out
+    assert ann_numpy_no_loop.main(["--check", str(wrong), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["first_wrong"]["line"] == "Sheet1!C12"
 
 
 def test_workbooks_it_cannot_read(tmp_path, capsys):
