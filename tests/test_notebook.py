@@ -24,7 +24,7 @@ def test_first_cell_finds_the_library_from_the_root(monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(sys, "path", list(sys.path))
     namespace = {}
-    exec("".join(code_cells()[0]["source"]), namespace)  # noqa: S102  the notebook's own first cell
+    exec("".join(code_cells()[0]["source"]), namespace)  # the notebook's own first cell
     assert namespace["root"] == ROOT
 
 
