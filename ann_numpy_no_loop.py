@@ -25,6 +25,8 @@ examples:
   python ann_numpy_no_loop.py --example examples/exercise.json --format markdown
   python ann_numpy_no_loop.py --example examples/exercise.json --check examples/hand_calculation.txt
   python ann_numpy_no_loop.py --json                            # every value as one JSON document
+  python ann_numpy_no_loop.py --format xlsx --output worked.xlsx --learning-rates 0.1,0.5,1,2   # a live spreadsheet
+  python ann_numpy_no_loop.py --check my_sheet.xlsx             # a spreadsheet checked (docs/spreadsheet.md)
   python ann_numpy_no_loop.py --example examples/exercise_3-2-2.json --check examples/hand_calculation_3-2-2.txt
   python ann_numpy_no_loop.py --layers 2,1 --output-activation linear --inputs "1,2;3,4" --targets "1;2" \
       --weights 0.1,0.2 --biases none --reduction mean --iterations 1
@@ -39,7 +41,7 @@ import json
 import sys
 import textwrap
 
-from backprop import cli, exercise, files, hand_check, published, written_out
+from backprop import cli, exercise, files, hand_check, published, spreadsheet, written_out
 from backprop.training import COUNTING
 from backprop.worked_example import ORDERS
 
@@ -50,7 +52,7 @@ NOTES = {
     "dE_o2/dout_h1": "the post multiplies its rounded factors (see --check)",
 }
 LATEX_PACKAGES = r"requires \usepackage{amsmath} (align*, \intertext, \frac)"
-FORMATS = ("text", "markdown", "latex", "csv", "json")
+FORMATS = ("text", "markdown", "latex", "csv", "json", "xlsx")
 
 
 def compare(name, value):
@@ -96,6 +98,17 @@ def csv_text(lines, found) -> str:
     return out.getvalue()
 
 
+def rates(text: str) -> list:
+    """--learning-rates 0.1,0.2,0.5: up to 8 positive finite numbers."""
+    try:
+        values = [float(x) for x in text.split(",")]
+    except ValueError:
+        raise cli.ArgumentTypeError(f"{text!r} is not a list of numbers (0.1,0.5,1)") from None
+    if not 1 <= len(values) <= 8 or not all(0 < v < 1e6 for v in values):
+        raise cli.ArgumentTypeError(f"{text!r}: 1 to 8 learning rates, each above 0 and below 10^6")
+    return values
+
+
 def main(argv=None) -> int:
     parser = cli.ArgumentParser(PROG, __doc__)
     parser.add_argument("--order", choices=ORDERS,
@@ -107,7 +120,14 @@ def main(argv=None) -> int:
     )  # fmt: skip
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="text (default); markdown: a table; latex: an align* block with the numbers "
-                        "substituted; csv: name,value; json: every value at full precision")  # fmt: skip
+                        "substituted; csv: name,value; json: every value at full precision; xlsx: a workbook "
+                        "of live formulas (with --output FILE.xlsx, docs/spreadsheet.md)")  # fmt: skip
+    parser.add_argument("--output", type=cli.path, metavar="FILE.xlsx", help="where --format xlsx writes")
+    parser.add_argument("--training-updates", type=lambda text: cli.whole_number(text, 1, spreadsheet.MAX_TRAINING),
+                        metavar="N",
+                        help=f"--format xlsx: rows of the training sheet, 1..{spreadsheet.MAX_TRAINING} (default 100)")
+    parser.add_argument("--learning-rates", type=rates, metavar="R1,R2,…",
+                        help="--format xlsx: one block of training columns per learning rate, one chart")
     parser.add_argument("--json", action="store_true", help="the same as --format json")
     parser.add_argument("--digits", type=lambda text: cli.whole_number(text, 1, 17), default=9, metavar="D",
                         help="decimals printed (default 9, as the post)")  # fmt: skip
@@ -118,6 +138,10 @@ def main(argv=None) -> int:
     fmt = "json" if args.json else args.format
     arithmetic = written_out.plain(ex, args.order)
 
+    if fmt == "xlsx" or args.output:
+        return write_xlsx(parser, args, ex, arithmetic)
+    if args.training_updates or args.learning_rates:
+        parser.error("--training-updates and --learning-rates go with --format xlsx")
     if args.check:
         if fmt not in ("text", "json"):
             parser.error("--check reports as text or JSON (--json)")
@@ -153,8 +177,40 @@ def main(argv=None) -> int:
     return 0
 
 
+def write_xlsx(parser, args, ex, arithmetic) -> int:
+    """--format xlsx --output FILE.xlsx: the live spreadsheet."""
+    if args.check or args.json:
+        parser.error("--format xlsx writes a workbook: not with --check or --json")
+    if args.format != "xlsx" or not args.output:
+        parser.error("--output FILE.xlsx goes with --format xlsx (and --format xlsx needs it)")
+    if not args.output.lower().endswith(".xlsx"):
+        parser.error(f"--output {files.quoted(args.output)}: a workbook's name ends in .xlsx")
+    why = spreadsheet.unsupported(ex, bool(args.training_updates or args.learning_rates))
+    if why:
+        parser.error(why)
+    try:
+        data = spreadsheet.workbook_bytes(ex, arithmetic, args.iterations, args.training_updates or 100,
+                                           args.learning_rates)
+    except spreadsheet.MissingPackage as exc:
+        return cli.fail(PROG, f"--format xlsx {exc}")
+    except written_out.NotFinite as exc:
+        return cli.fail(PROG, f"{exc}: use smaller numbers")
+    except ValueError as exc:  # a formula without an Excel form (spreadsheet.excel_formula)
+        return cli.fail(PROG, f"--format xlsx: {exc}")
+    try:
+        files.atomic_write(args.output, data)
+    except OSError as exc:
+        return cli.fail(PROG, f"cannot write {args.output}: {exc.strerror or exc}")
+    plural = "s" if args.iterations > 1 else ""
+    training = "" if ex.is_general() else f", training ({args.training_updates or 100} updates)"
+    print(f"wrote {args.output}: sheets network, worked example ({args.iterations} update{plural}){training}")
+    return 0
+
+
 def check(path, ex, arithmetic, digits, as_json, network_given=True, description=None) -> int:
     """--check FILE: the report, exit 0 when every value is right or carried rounding, 1 otherwise."""
+    if spreadsheet.is_workbook_path(path):
+        return check_workbook(path, ex, arithmetic, digits, as_json, network_given, description)
     try:
         text = files.read_text(path, files.MAX_INPUT_BYTES).replace("\r\n", "\n")
     except files.TooLarge as exc:
@@ -173,6 +229,33 @@ def check(path, ex, arithmetic, digits, as_json, network_given=True, description
         why = f"; line {first['line']}, {first['name']}: {first['reason']}" if first else ""
         return cli.fail(PROG, f"{path}: no name of the worked example, nothing was checked "
                         f"(names as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …){why}")  # fmt: skip
+    if as_json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(hand_check.report_lines(report)))
+    return 0 if report["ok"] else 1
+
+
+def check_workbook(path, ex, arithmetic, digits, as_json, network_given, description) -> int:
+    """--check FILE.xlsx: the values a spreadsheet stored, found by their labels, checked as a text file's."""
+    known = hand_check.known_names(ex, arithmetic, hand_check.MAX_UPDATES)
+    try:
+        entries = spreadsheet.read_entries(path, known, hand_check.normalise)
+        report = hand_check.check_text(ex, arithmetic, "", path, digits, network_given=network_given,
+                                       description=description, entries=entries)  # fmt: skip
+    except spreadsheet.MissingPackage as exc:
+        return cli.fail(PROG, f"--check {path} {exc}")
+    except (spreadsheet.NotAWorkbook, hand_check.BadCheckFile) as exc:
+        return cli.fail(PROG, str(exc), 2)
+    except spreadsheet.NoStoredValues as exc:
+        return cli.fail(PROG, str(exc))
+    except OSError as exc:
+        return cli.fail(PROG, f"cannot read {path}: {exc.strerror or exc}")
+    except written_out.NotFinite as exc:
+        return cli.fail(PROG, f"{exc}: use smaller numbers")
+    if not report["values"]:
+        return cli.fail(PROG, f"{path}: no cell labelled with a name of the worked example, nothing was checked "
+                        "(labels as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …)")  # fmt: skip
     if as_json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:

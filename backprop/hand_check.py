@@ -66,6 +66,11 @@ class Entry:
     value: float
     unit: float  # the place of its last written digit: 0.001 for 0.375
     reason: str = ""  # why it is not checked (an unknown name, …), set when its name is resolved
+    where: str = ""  # in a workbook, the cell's address (Sheet1!C7), shown where a text file shows its line
+
+    @property
+    def place(self):
+        return self.where or self.line
 
     @property
     def half_unit(self) -> float:
@@ -334,8 +339,9 @@ def resolve(entries: list[Entry], known: dict, path: str, ladder: bool = True) -
         if not reason:
             if key in seen:
                 name = quoted(e.name)[1:-1]
-                raise BadCheckFile(f"{path}:{e.line}: {name} is given twice (first on line {seen[key]})")
-            seen[key] = e.line
+                first = f"in {seen[key]}" if e.where else f"on line {seen[key]}"
+                raise BadCheckFile(f"{path}:{e.place}: {name} is given twice (first {first})")
+            seen[key] = e.place
         out.append(dataclasses.replace(e, key=key, reason=reason))
     return out
 
@@ -894,13 +900,15 @@ OTHER_NETWORK = ("--example FILE.json, or --inputs, --targets, --weights, --b1, 
 
 
 def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digits: int, *,
-               network_given: bool = True, description: str | None = None) -> dict:
+               network_given: bool = True, description: str | None = None, entries: list | None = None) -> dict:
     """The whole report on a hand calculation (the JSON document of --check); BadCheckFile for a bad file,
     written_out.NotFinite when a value of the example overflows (or the training to a later update diverges).
 
     network_given: whether the exercise came from flags or a file (else the post's network was assumed);
-    description: the --example file's."""
-    entries = parse_json(text, path)[0] if is_json(text, path) else parse(text, path)
+    description: the --example file's; entries: the values already read (spreadsheet.read_entries: a workbook's
+    cells, each with its address), text then unused."""
+    if entries is None:
+        entries = parse_json(text, path)[0] if is_json(text, path) else parse(text, path)
     updates = updates_written(entries)
     entries = resolve(entries, known_names(ex, arithmetic, updates), path, ladder=not ex.is_general())
     calc = Calculation(ex, arithmetic, entries, updates, digits)
@@ -919,7 +927,7 @@ def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digit
         "updates": updates,
         "exercise_description": description,
         "values": [value_document(c) for c in checked if c.status != "unchecked"],
-        "unchecked": [{"name": c.entry.name, "line": c.entry.line, "reason": c.note}
+        "unchecked": [{"name": c.entry.name, "line": c.entry.place, "reason": c.note}
                       for c in checked if c.status == "unchecked"],  # fmt: skip
         "first_wrong": None,
         "diagnosis": [],
@@ -946,7 +954,7 @@ def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digit
 
 def value_document(c: Checked) -> dict:
     e = c.entry
-    return {"name": e.name, "key": e.key, "line": e.line, "yours": e.value, "written": e.text, "decimals": e.decimals,
+    return {"name": e.name, "key": e.key, "line": e.place, "yours": e.value, "written": e.text, "decimals": e.decimals,
             "ours": c.ours, "status": c.status, "note": c.note, "from_your_numbers": c.local}  # fmt: skip
 
 
@@ -956,6 +964,9 @@ def report_lines(report: dict) -> list[str]:
     if not values:
         return [f"{report['file']}: no name of the worked example, nothing was checked"]
     width = max(len(v["name"]) for v in values + unchecked) + 2
+    cells = any(isinstance(v["line"], str) for v in values + unchecked)  # a workbook: cell addresses
+    where = max([5, *(len(str(v["line"])) for v in values + unchecked)])
+    place = "cell" if cells else "line"
     ours = {id(v): f"{v['ours']:.{v['decimals']}f}" for v in values}  # as you wrote yours
     column = max(18, *(len(v["written"]) for v in values), *(len(x) for x in ours.values()))
     posts = report["network"]["posts_network"]
@@ -963,7 +974,7 @@ def report_lines(report: dict) -> list[str]:
            f"Checking {report['file']} against the worked example{'' if posts else ' on your network'} "
            f"({report['updates']} update{'s' if report['updates'] > 1 else ''}): {report['settings']}",
            *([] if posts else [report["description"]]), "",
-           f"{'line':>5}  {'name':<{width}}{'yours':>{column}}  {'ours':>{column}}"]  # fmt: skip
+           f"{place:>{where}}  {'name':<{width}}{'yours':>{column}}  {'ours':>{column}}"]  # fmt: skip
     first = report["first_wrong"]
     for v in values:
         decimals = v["decimals"]
@@ -974,13 +985,15 @@ def report_lines(report: dict) -> list[str]:
             mark += f"; {first['name']} is the first wrong one"
         if v["note"]:
             mark += f" ({v['note']})"
-        out.append(f"{v['line']:>5}  {v['name']:<{width}}{v['written']:>{column}}  {ours[id(v)]:>{column}}  {mark}")
+        out.append(f"{v['line']:>{where}}  {v['name']:<{width}}{v['written']:>{column}}  "
+                   f"{ours[id(v)]:>{column}}  {mark}")
     for u in unchecked:
-        out.append(f"{u['line']:>5}  {u['name']:<{width}}{'':>{column}}  {'':>{column}}  not checked: {u['reason']}")
+        out.append(f"{u['line']:>{where}}  {u['name']:<{width}}{'':>{column}}  {'':>{column}}  "
+                   f"not checked: {u['reason']}")
     counts = Counter(v["status"] for v in values)
     out.append("")
     if first:
-        out.append(f"First wrong value: {first['name']} (line {first['line']}): yours {first['written']}, "
+        out.append(f"First wrong value: {first['name']} ({place} {first['line']}): yours {first['written']}, "
                    f"ours {first['ours']:.12g}; {first['name']} = {first['formula']}.")  # fmt: skip
         if first["from_your_numbers"] is not None:
             out.append(f"  From your own earlier numbers the formula gives {first['from_your_numbers']:.12g}: "
