@@ -27,7 +27,7 @@ import sys
 
 import numpy as np
 
-from backprop import cli, exercise, files, progress, training
+from backprop import cli, exercise, files, progress, readme_cli, training
 from backprop.analysis import POST_FIGURES, analyse
 from backprop.worked_example import LOSSES, WEIGHT_NAMES
 
@@ -140,7 +140,7 @@ def main(argv=None) -> int:
     reason = args.csv and files.why_not_output(args.csv)
     if reason:
         return cli.fail(PROG, f"cannot write {args.csv}: {reason}")
-    block = files.Block.from_args(PROG, args, BLOCK)
+    block = readme_cli.from_args(PROG, args, BLOCK)
     if isinstance(block, int):
         return block
     try:
@@ -155,7 +155,7 @@ def main(argv=None) -> int:
         except OSError as exc:
             return cli.fail(PROG, f"cannot write {args.csv}: {exc.strerror or exc}")
     if block is not None:
-        return block.finish(PROG, readme_block(a))
+        return readme_cli.finish(PROG, block, readme_block(a))
     if args.json:
         document = {k: v for k, v in a.items() if not k.startswith("_")}
         print(json.dumps(document, indent=2, ensure_ascii=False))

@@ -24,7 +24,7 @@ import io
 import json
 import sys
 
-from backprop import cli, exercise, files, training
+from backprop import cli, exercise, readme_cli, training
 from backprop.training import COUNTING
 from backprop.worked_example import LOSSES
 
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     exercise.refuse_readme(parser, args, ex)
     if (args.update or args.check) and args.format != "markdown":
         parser.error("--update and --check write markdown; leave out --format")
-    block = files.Block.from_args(PROG, args, BLOCK)  # the README read and checked before training
+    block = readme_cli.from_args(PROG, args, BLOCK)  # the README read and checked before training
     if isinstance(block, int):
         return block
 
@@ -133,7 +133,7 @@ def main(argv=None) -> int:
         return cli.fail(PROG, str(exc))
     text = {"markdown": markdown, "csv": csv_text, "json": json_text}[args.format](rows, ex)
     if block is not None:
-        return block.finish(PROG, text)
+        return readme_cli.finish(PROG, block, text)
     sys.stdout.write(text)
     return 0
 

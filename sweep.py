@@ -32,7 +32,7 @@ import io
 import json
 import sys
 
-from backprop import cli, exercise, files, progress, sweeps
+from backprop import cli, exercise, files, progress, readme_cli, sweeps
 from backprop.training import MAX_ITERATIONS, updates
 from backprop.worked_example import ALL_ORDERS
 
@@ -371,7 +371,7 @@ def parting_lines(summary: dict, ref: str) -> list[str]:
 
 def grid_readme(p, args) -> int:
     """sweep.py grid --update/--check docs/update-orders.md: the paragraph on what the grid measured."""
-    block = files.Block.from_args(PROG, args, GRID_BLOCK)
+    block = readme_cli.from_args(PROG, args, GRID_BLOCK)
     if isinstance(block, int):
         return block
     check_range(p, args.low, args.high, args.num)
@@ -384,7 +384,7 @@ def grid_readme(p, args) -> int:
             shown.append(f"{flag} {value:g}")
     if args.iterations != DEFAULTS["iterations"]:
         shown.append(f"--iterations {args.iterations}")
-    return block.finish(PROG, grid_readme_block(s, summary, " ".join(shown)))
+    return readme_cli.finish(PROG, block, grid_readme_block(s, summary, " ".join(shown)))
 
 
 def grid_readme_block(s: sweeps.Sweep, summary: dict, argv_text: str) -> str:
@@ -465,7 +465,7 @@ def main(argv=None) -> int:
     if readme:
         if args.sweep is not None:
             p.error("--update and --check run both sweeps at their defaults: give them without a sweep")
-        block = files.Block.from_args(PROG, args, BLOCK)
+        block = readme_cli.from_args(PROG, args, BLOCK)
         if isinstance(block, int):
             return block
         total = (args.readme_num + args.readme_networks) * len(ALL_ORDERS)
@@ -479,7 +479,8 @@ def main(argv=None) -> int:
                             ("--networks", args.readme_networks)):  # fmt: skip
             if value != DEFAULTS[flag[2:]]:
                 shown.append(f"{flag} {value}")
-        return block.finish(PROG, readme_block(lr, sweeps.summary(lr), init, sweeps.summary(init), " ".join(shown)))
+        text = readme_block(lr, sweeps.summary(lr), init, sweeps.summary(init), " ".join(shown))
+        return readme_cli.finish(PROG, block, text)
 
     if args.sweep in ("learning-rate", "grid"):
         check_range(p, args.low, args.high, args.num)

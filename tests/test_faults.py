@@ -17,7 +17,7 @@ import ann_numpy
 import ann_numpy_no_loop
 import plot_convergence
 import sweep
-from backprop import batched, cli, files
+from backprop import batched, cli, files, readme_cli
 
 # --- README blocks: two writers of one file, line endings, code fences ---------------------------
 
@@ -58,8 +58,8 @@ def test_blocks_opened_before_the_work_are_written_into_the_text_as_it_is_then(t
     second to finish keeps the first one's block."""
     readme = tmp_path / "README.md"
     readme.write_text(TWO_BLOCKS, encoding="utf-8")
-    first, second = (files.Block.open("x.py", str(readme), name, check=False) for name in "ab")
-    assert first.finish("x.py", "new a") == 0 and second.finish("x.py", "new b") == 0
+    first, second = (readme_cli.open_block("x.py", str(readme), name, check=False) for name in "ab")
+    assert readme_cli.finish("x.py", first, "new a") == 0 and readme_cli.finish("x.py", second, "new b") == 0
     assert readme.read_text(encoding="utf-8") == TWO_BLOCKS.replace("old a", "new a").replace("old b", "new b")
 
 
@@ -67,14 +67,14 @@ def test_a_crlf_readme_keeps_its_line_endings_and_checks_current(tmp_path, capsy
     readme = tmp_path / "README.md"
     crlf = TWO_BLOCKS.replace("\n", "\r\n").encode()
     readme.write_bytes(crlf)
-    block = files.Block.open("x.py", str(readme), "a", check=False)
-    assert block.finish("x.py", "line 1\nline 2\n") == 0
+    block = readme_cli.open_block("x.py", str(readme), "a", check=False)
+    assert readme_cli.finish("x.py", block, "line 1\nline 2\n") == 0
     expected = crlf.replace(b"\r\nold a\r\n", b"\r\nline 1\r\nline 2\r\n")
     assert readme.read_bytes() == expected
     assert b"\n" not in expected.replace(b"\r\n", b"")  # no bare LF came in
     for content, status in (("line 1\nline 2", 0), ("line 1\nline 3", 1)):
-        check = files.Block.open("x.py", str(readme), "a", check=True)
-        assert check.finish("x.py", content) == status
+        check = readme_cli.open_block("x.py", str(readme), "a", check=True)
+        assert readme_cli.finish("x.py", check, content) == status
     out, err = capsys.readouterr()
     assert "+line 3" in out and "\r" not in out and err.count("\n") == 1
 
@@ -102,12 +102,12 @@ old
 def test_markers_inside_code_fences_are_text(tmp_path, capsys):
     readme = tmp_path / "README.md"
     readme.write_text(FENCED, encoding="utf-8")
-    block = files.Block.open("x.py", str(readme), "a", check=False)
-    assert block.finish("x.py", "new") == 0
+    block = readme_cli.open_block("x.py", str(readme), "a", check=False)
+    assert readme_cli.finish("x.py", block, "new") == 0
     assert readme.read_text(encoding="utf-8") == FENCED.replace("\nold\n", "\nnew\n")
     only_fenced = FENCED[: FENCED.index("~~~\n\n") + 4]  # the example alone: no markers at all
     readme.write_text(only_fenced, encoding="utf-8")
-    assert files.Block.open("x.py", str(readme), "a", check=False) == 1
+    assert readme_cli.open_block("x.py", str(readme), "a", check=False) == 1
     assert "found 0 start and 0 end markers" in capsys.readouterr().err
     assert readme.read_text(encoding="utf-8") == only_fenced
 
