@@ -17,7 +17,8 @@ import re
 import signal
 import sys
 
-from backprop.training import MAX_ITERATIONS
+from backprop import validate
+from backprop.validate import MAX_ITERATIONS
 
 ArgumentTypeError = argparse.ArgumentTypeError
 
@@ -70,19 +71,21 @@ def option_strings(parser: argparse.ArgumentParser) -> set[str]:
     return found
 
 
-def whole_number(text: str, low: int = 0, high: int = MAX_ITERATIONS) -> int:
+def typed(rule, text: str):
+    """rule(text), its ValueError as argparse's ArgumentTypeError (the one-line usage error)."""
     try:
-        value = int(text)
-    except ValueError:
-        raise ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise ArgumentTypeError(f"{text} is outside {low:,}..{high:,}")
-    return value
+        return rule(text)
+    except ValueError as exc:
+        raise ArgumentTypeError(str(exc)) from None
+
+
+def whole_number(text: str, low: int = 0, high: int = MAX_ITERATIONS) -> int:
+    return typed(validate.Count("count", low, high).text, text)
 
 
 def iteration_count(text: str) -> int:
-    """An iteration count: a whole number from 0 to training.MAX_ITERATIONS."""
-    return whole_number(text, 0, MAX_ITERATIONS)
+    """An iteration count: a whole number from 0 to validate.MAX_ITERATIONS."""
+    return typed(validate.ITERATIONS.text, text)
 
 
 def positive_count(text: str) -> int:
@@ -91,17 +94,11 @@ def positive_count(text: str) -> int:
 
 def finite_real(text: str, zero_allowed: bool) -> float:
     """A finite number above zero (or at least zero when zero_allowed)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and (value >= 0 if zero_allowed else value > 0)):
-        raise ArgumentTypeError(f"{text} is not a {'finite number >= 0' if zero_allowed else 'positive finite number'}")
-    return value
+    return typed((validate.AT_LEAST_ZERO if zero_allowed else validate.LEARNING_RATE).text, text)
 
 
 def positive_real(text: str) -> float:
-    """A learning rate: a finite number above zero."""
+    """A learning rate: a finite number above zero (validate.LEARNING_RATE)."""
     return finite_real(text, zero_allowed=False)
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop import cli, files, general
+from backprop import cli, files, general, validate
 from backprop.worked_example import (
     B1_INIT,
     B2_INIT,
@@ -415,7 +415,8 @@ def example_value(key: str, value, layers: tuple = (2, 2, 2)):
                 raise ValueError(f"{v!r} is not one of {', '.join(known)}")
         return tuple(value)
     if key == "learning_rate":
-        return cli.positive_real(str(finite_numbers([value], 1, 1)[0]))
+        number = finite_numbers([value], 1, 1)[0]
+        return validate.LEARNING_RATE.number(number, str(number))
     if key in ("W1", "W2", "W3"):
         layer = int(key[1])
         if layer >= len(layers):
