@@ -35,9 +35,6 @@ class ArgumentParser(argparse.ArgumentParser):
             prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False,
             **kwargs,
         )  # fmt: skip
-        # A value that starts with a minus sign and a digit is a value, not an option, also in a
-        # list: --weights -0.1,0.2,... (argparse's own pattern takes only single numbers).
-        self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -46,7 +43,7 @@ class ArgumentParser(argparse.ArgumentParser):
         """argparse's, but --FLAG=-- is a usage error: argparse drops the '--' and gives the flag
         [] without calling its type (or its const, for an optional value), which would crash later
         or be ignored. Checked on the words as given (up to a lone '--', after which all is positional)."""
-        words = sys.argv[1:] if args is None else list(args)
+        words = joined_negative_values(self, sys.argv[1:] if args is None else list(args))
         for word in words:
             if word == "--":
                 break
@@ -59,6 +56,38 @@ class ArgumentParser(argparse.ArgumentParser):
                     and value is not action.default:  # fmt: skip
                 self.error(f"argument {'/'.join(action.option_strings) or action.dest}: expected one value")
         return namespace, extras
+
+
+NEGATIVE_VALUE = re.compile(r"-\.?\d")
+
+
+def joined_negative_values(parser: argparse.ArgumentParser, words: list[str]) -> list[str]:
+    """words with "--flag -0.1,0.2" written "--flag=-0.1,0.2" for each flag that takes a value: a word
+    that starts with a minus sign and a digit (or a dot) is a value, not an option, also a list
+    (argparse's own rule takes only single numbers for values). Nothing after a lone '--' changes."""
+    takes_value = {o for a in all_actions(parser) if a.nargs != 0 for o in a.option_strings}
+    joined, i = [], 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            return joined + words[i:]
+        if word in takes_value and i + 1 < len(words) and NEGATIVE_VALUE.match(words[i + 1]):
+            joined.append(f"{word}={words[i + 1]}")
+            i += 2
+            continue
+        joined.append(word)
+        i += 1
+    return joined
+
+
+def all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    """The actions of parser and of its subcommands' parsers."""
+    found = []
+    for action in parser._actions:
+        found.append(action)
+        for sub in (action.choices or {}).values() if isinstance(action, argparse._SubParsersAction) else ():
+            found += all_actions(sub)
+    return found
 
 
 def option_strings(parser: argparse.ArgumentParser) -> set[str]:
