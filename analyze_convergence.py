@@ -99,14 +99,14 @@ def write_csv(path, trajectories) -> None:
     header = ["method", "iteration", *WEIGHT_NAMES, "b1", "b2", "out_h1", "out_h2", "out_o1", "out_o2",
               "E_total", *(f"dE_d{w}" for w in WEIGHT_NAMES)]  # fmt: skip
     writer.writerow(header)
-    for method, t in trajectories.items():
+    for order, t in trajectories.items():
         n = len(t.iteration)
         table = np.column_stack([
             t.iteration, t.w1.reshape(n, 4), t.w2.reshape(n, 4), t.b1[:, 0], t.b2[:, 0], t.hidden, t.output,
             t.error, t.grad_w1.reshape(n, 4), t.grad_w2.reshape(n, 4),
         ])  # fmt: skip
         for k, row in zip(t.iteration, table, strict=True):
-            writer.writerow([method, int(k), *(repr(float(x)) for x in row[1:])])
+            writer.writerow([order, int(k), *(repr(float(x)) for x in row[1:])])
     files.write_output(path, out.getvalue())
 
 

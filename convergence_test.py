@@ -33,9 +33,9 @@ BLOCK = "convergence-tables"
 
 
 def build_rows(counts, ex: exercise.Exercise = exercise.POST) -> list[dict]:
-    """One row per count: each method's prediction and error after that many updates of ex.
+    """One row per count: each order's prediction and error after that many updates of ex.
 
-    Trains each method once, to max(counts), recording only those iterations.
+    Trains each order once, to max(counts), recording only those iterations.
     """
     counts = sorted(set(counts))
     n = counts[-1]
@@ -46,9 +46,9 @@ def build_rows(counts, ex: exercise.Exercise = exercise.POST) -> list[dict]:
     rows = []
     for k in counts:
         row = {"iteration": k}
-        for method, t in trajectories.items():
+        for order, t in trajectories.items():
             r = t.row(k)
-            row[method] = {"prediction": t.output[r].tolist(), "error": float(t.error[r])}
+            row[order] = {"prediction": t.output[r].tolist(), "error": float(t.error[r])}
         row["difference"] = row["sequential"]["error"] - row["parallel"]["error"]
         rows.append(row)
     return rows

@@ -61,9 +61,9 @@ class Trajectory:
     """What a training run records; the first axis of every array is the recorded row.
 
     Row r holds iteration[r] (the state after that many updates): the weights, the
-    forward pass at those weights, and grad_*, the gradient that the method's next
-    update applies from that state (W ← W − η grad). For the sequential method,
-    grad_w1 is taken with the already-updated W2; for the alternating method, with the
+    forward pass at those weights, and grad_*, the gradient that the order's next
+    update applies from that state (W ← W − η grad). For the sequential order,
+    grad_w1 is taken with the already-updated W2; for the alternating order, with the
     updated W2 and delta_o recomputed there (the delta_h actually applied). The final row is recorded exactly,
     and its grad_* are those the next update would apply.
     """
@@ -138,11 +138,11 @@ def bias_phrase(biases: str) -> str:
     return "biases fixed" if biases == "fixed" else BIAS_WORDS[biases]
 
 
-def describe_settings(method, iterations, learning_rate, biases, loss) -> str:
+def describe_settings(order, iterations, learning_rate, biases, loss) -> str:
     """One line naming every setting that produces a run's numbers."""
     bias = BIAS_WORDS[biases]
     return (
-        f"{method} updates, {updates(iterations)} (iteration N = after N updates), "
+        f"{order} updates, {updates(iterations)} (iteration N = after N updates), "
         f"learning rate {learning_rate:g}, {bias}, loss {loss}: {LOSSES[loss]}"
     )
 
