@@ -18,6 +18,7 @@ import ann_numpy_no_loop
 import plot_convergence
 import sweep
 from backprop import batched, cli, files, readme_cli
+from backprop import workers as pool
 
 # --- README blocks: two writers of one file, line endings, code fences ---------------------------
 
@@ -189,24 +190,24 @@ def die_by(sig):
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGSEGV])
 def test_a_killed_worker_is_named_by_its_signal(sig):
-    with pytest.raises(batched.WorkerFailed, match=f"killed by {sig.name}; nothing written"):
-        batched.run_in_processes([[0], [1]], die_by(sig))
+    with pytest.raises(pool.WorkerFailed, match=f"killed by {sig.name}; nothing written"):
+        pool.run_in_processes([[0], [1]], die_by(sig))
 
 
 def test_a_stopped_worker_is_said_and_ended(monkeypatch):
-    monkeypatch.setattr(batched, "STOPPED_GRACE", 0.2)
-    with pytest.raises(batched.WorkerFailed, match=r"stopped \(SIGSTOP\)"):
-        batched.run_in_processes([[0], [1]], die_by(signal.SIGSTOP))
+    monkeypatch.setattr(pool, "STOPPED_GRACE", 0.2)
+    with pytest.raises(pool.WorkerFailed, match=r"stopped \(SIGSTOP\)"):
+        pool.run_in_processes([[0], [1]], die_by(signal.SIGSTOP))
 
 
 def test_workers_bring_back_their_records_and_their_memory_errors():
-    assert batched.run_in_processes([[0, 2], [1]], lambda task: task * 10) == [[0, 20], [10]]
+    assert pool.run_in_processes([[0, 2], [1]], lambda task: task * 10) == [[0, 20], [10]]
 
     def short_of_memory(task):
         raise MemoryError("Unable to allocate 8.00 GiB for an array with shape (1073741824,) and data type float64")
 
     with pytest.raises(MemoryError, match="8.00 GiB"):
-        batched.run_in_processes([[0], [1]], short_of_memory)
+        pool.run_in_processes([[0], [1]], short_of_memory)
 
 
 @pytest.fixture
@@ -259,7 +260,7 @@ def test_workers_end_when_their_parent_is_killed(tmp_path):
     parent = os.fork()
     if parent == 0:  # the sweep's process
         try:
-            batched.run_in_processes([[0], [1]], train_block)
+            pool.run_in_processes([[0], [1]], train_block)
         finally:
             os._exit(0)
     try:
