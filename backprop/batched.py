@@ -86,7 +86,7 @@ class ManyResult:
     trace_iterations: np.ndarray  # (R,) int64
     trace_error: np.ndarray  # (M, R)
     checkpoints: np.ndarray  # (C,) int64
-    checkpoint_state: dict  # "params" (C, 12, K) as Block.params, "out_o" (C, 2, K), "E_total" (C, K)
+    checkpoint_state: dict  # "params" (C, 12, K) as Lockstep.params, "out_o" (C, 2, K), "E_total" (C, K)
 
     def state(self, k: int) -> Checkpoints:
         """Network k at the checkpoints: its weights, biases, outputs and error."""
@@ -272,9 +272,10 @@ def train_many(
     tasks = np.array_split(np.arange(k), blocks)
 
     def train_block(members) -> dict:  # one block at a time: memory O(BLOCK) beyond the settings and records
-        block = Block({name: a[..., members] for name, a in inputs.items()}, thresholds, rises,
-                      np.flatnonzero(np.isin(members, trace)), trace_iterations, checkpoints)  # fmt: skip
-        return block.run(iterations)
+        net = Lockstep({name: a[..., members] for name, a in inputs.items()})
+        records = Records(net.k, thresholds, rises, np.flatnonzero(np.isin(members, trace)), trace_iterations,
+                          checkpoints)  # fmt: skip
+        return run_block(net, records, iterations)
 
     workers = default_workers() if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -315,16 +316,17 @@ class Layer:
         self.bias_sum_1, self.bias_sum_2 = self.bias_sums[0], self.bias_sums[1]
 
 
-class Block:
-    """Up to BLOCK networks trained in lockstep; every array has the networks as its last axis.
+class Lockstep:
+    """The math of up to BLOCK networks trained in lockstep; every array has the networks as its last axis.
 
     Steps, each a method, as engine.FastNetwork's: forward(); output_layer_delta();
-    hidden_layer_delta(W2); step() of each layer; error(); record(n). A block whose networks
-    share one order, bias policy and loss takes the paths below without masks; a mixed block
-    takes, per network, the W2 and delta_o its order uses and the bias step its policy asks.
+    hidden_layer_delta(W2); step() of each layer; error(); update() for one update in each
+    network's order. A block whose networks share one order, bias policy and loss takes the
+    paths below without masks; a mixed block takes, per network, the W2 and delta_o its order
+    uses and the bias step its policy asks.
     """
 
-    def __init__(self, inputs, thresholds, rises, trace, trace_iterations, checkpoints):
+    def __init__(self, inputs):
         k = inputs["eta"].shape[-1]
         self.k = k
         pair = lambda a: np.ascontiguousarray(np.broadcast_to(a, (2, k)))  # noqa: E731  (K,) -> the same row twice
@@ -371,25 +373,6 @@ class Block:
         if self.order == "mixed":
             self.W2_for_hidden = np.empty((2, 2, k))
             self.delta_o_before = np.empty((2, k))
-
-        # What is recorded, as this block's own arrays.
-        self.thresholds, self.rises = thresholds, rises
-        self.first_at_or_below = np.full((len(thresholds), k), NOT_REACHED, dtype=np.int64)
-        self.level = np.full(k, max(thresholds, default=-1.0))  # the largest threshold not yet reached
-        self.first_rise_at = np.full(k, NOT_REACHED, dtype=np.int64)
-        self.previous = np.full(k, np.inf)  # E(N − 1) + penalty: +inf once a rise (or divergence) is recorded
-        self.penalty = np.zeros(k)
-        self.diverged_at = np.full(k, NOT_REACHED, dtype=np.int64)
-        self.trace, self.trace_iterations = trace, set(trace_iterations.tolist()) if trace.size else set()
-        self.trace_rows = []
-        self.checkpoints = {int(n): r for r, n in enumerate(checkpoints)}
-        self.kept = {"params": np.full((len(checkpoints), 12, k), np.nan),
-                     "out_o": np.full((len(checkpoints), 2, k), np.nan),
-                     "E_total": np.full((len(checkpoints), k), np.nan)}  # fmt: skip
-        self.every_error = bool(thresholds) or rises  # else E is computed only where it is recorded
-        self.hit, self.rose = np.empty(k, dtype=bool), np.empty(k, dtype=bool)
-
-    # --- the network's math ------------------------------------------------------------------
 
     def layer(self, layer: Layer) -> None:
         """net = W[0] ⊙ input[0] + W[1] ⊙ input[1] + b, out = σ(net), dout/dnet = out (1 − out).
@@ -483,15 +466,35 @@ class Block:
             self.hidden_layer_delta(self.W2)  # with the new W2 (sequential: and the old delta_o)
         self.step(self.hidden)
 
-    # --- recording ---------------------------------------------------------------------------
 
-    def record(self, n: int) -> None:
+class Records:
+    """What a sweep keeps of a block's networks (memory O(K)): the first iteration at or below each
+    threshold, the first rise, the iteration of divergence, the traced errors and the checkpoints."""
+
+    def __init__(self, k: int, thresholds, rises, trace, trace_iterations, checkpoints):
+        self.thresholds, self.rises = thresholds, rises
+        self.first_at_or_below = np.full((len(thresholds), k), NOT_REACHED, dtype=np.int64)
+        self.level = np.full(k, max(thresholds, default=-1.0))  # the largest threshold not yet reached
+        self.first_rise_at = np.full(k, NOT_REACHED, dtype=np.int64)
+        self.previous = np.full(k, np.inf)  # E(N − 1) + penalty: +inf once a rise (or divergence) is recorded
+        self.penalty = np.zeros(k)
+        self.diverged_at = np.full(k, NOT_REACHED, dtype=np.int64)
+        self.trace, self.trace_iterations = trace, set(trace_iterations.tolist()) if trace.size else set()
+        self.trace_rows = []
+        self.checkpoints = {int(n): r for r, n in enumerate(checkpoints)}
+        self.kept = {"params": np.full((len(checkpoints), 12, k), np.nan),
+                     "out_o": np.full((len(checkpoints), 2, k), np.nan),
+                     "E_total": np.full((len(checkpoints), k), np.nan)}  # fmt: skip
+        self.every_error = bool(thresholds) or rises  # else E is computed only where it is recorded
+        self.hit, self.rose = np.empty(k, dtype=bool), np.empty(k, dtype=bool)
+
+    def record(self, net: Lockstep, n: int) -> None:
         """The thresholds newly reached and the rises at iteration n, the traced errors, a checkpoint."""
-        E, hit, rose = self.E_total, self.hit, self.rose
+        E, hit, rose = net.E_total, self.hit, self.rose
         if self.thresholds:
             less_equal(E, self.level, hit)
             if hit.any():
-                self.reached(np.flatnonzero(hit), n)
+                self.reached(E, np.flatnonzero(hit), n)
         if self.rises:
             greater(E, self.previous, rose)
             if rose.any():
@@ -505,12 +508,12 @@ class Block:
             self.trace_rows.append(row)
         if n in self.checkpoints:
             r, gone = self.checkpoints[n], self.diverged_at != NOT_REACHED
-            self.kept["params"][r], self.kept["out_o"][r], self.kept["E_total"][r] = self.params, self.out_o, E
+            self.kept["params"][r], self.kept["out_o"][r], self.kept["E_total"][r] = net.params, net.out_o, E
             for a in self.kept.values():
                 a[r][..., gone] = np.nan
 
-    def reached(self, where, n: int) -> None:
-        E = self.E_total[where]
+    def reached(self, E_total, where, n: int) -> None:
+        E = E_total[where]
         level = np.full(where.size, -1.0)
         for j, threshold in sorted(enumerate(self.thresholds), key=lambda jt: jt[1]):  # smallest first
             first = self.first_at_or_below[j, where]
@@ -520,56 +523,35 @@ class Block:
             level[first == NOT_REACHED] = threshold  # the largest not yet reached wins
         self.level[where] = level
 
-    def not_finite(self) -> np.ndarray:
+    def not_finite(self, net: Lockstep) -> np.ndarray:
         """The networks not yet diverged whose weights, biases or error are not finite."""
-        self.error()
-        finite = np.isfinite(self.params).all(axis=0) & np.isfinite(self.E_total)
+        net.error()
+        finite = np.isfinite(net.params).all(axis=0) & np.isfinite(net.E_total)
         return ~finite & (self.diverged_at == NOT_REACHED)
 
-    def diverge(self, n: int) -> None:
+    def diverge(self, net: Lockstep, n: int) -> None:
         """Mark the networks that diverged at iteration n; nothing more is recorded for them."""
-        where = np.flatnonzero(self.not_finite())
+        where = np.flatnonzero(self.not_finite(net))
         self.diverged_at[where] = n
         self.level[where] = -1.0
         self.penalty[where] = self.previous[where] = np.inf
 
-    def snapshot(self):
-        return [a.copy() for a in (self.params, self.first_at_or_below, self.level, self.first_rise_at,
+    def snapshot(self, net: Lockstep):
+        """The weights and what is recorded so far, to go back to (restore)."""
+        return [a.copy() for a in (net.params, self.first_at_or_below, self.level, self.first_rise_at,
                                    self.previous, self.penalty)] + [len(self.trace_rows)]  # fmt: skip
 
-    def restore(self, saved) -> None:
-        for a, b in zip((self.params, self.first_at_or_below, self.level, self.first_rise_at, self.previous,
+    def restore(self, net: Lockstep, saved) -> None:
+        for a, b in zip((net.params, self.first_at_or_below, self.level, self.first_rise_at, self.previous,
                          self.penalty), saved[:-1], strict=True):  # fmt: skip
             a[...] = b
         del self.trace_rows[saved[-1] :]
-        self.forward()
-        self.error()
+        net.forward()
+        net.error()
 
-    # --- the run -----------------------------------------------------------------------------
-
-    def run(self, iterations: int) -> dict:
-        """Train to `iterations` updates; this block's records, as arrays over its networks.
-
-        Divergence is checked every CHECK_EVERY updates (a non-finite weight stays non-finite);
-        when a check finds some, the block goes back to the previous check and replays those
-        updates with a check after each, so that the iteration is exact.
-        """
-        with np.errstate(all="ignore"):
-            self.forward()
-            self.error()
-            self.diverge(0)
-            self.record(0)
-            n = 0
-            while n < iterations:
-                end = min(n + CHECK_EVERY, iterations)
-                saved = self.snapshot()
-                self.advance(n, end, check=False)
-                if self.not_finite().any():
-                    self.restore(saved)
-                    self.advance(n, end, check=True)
-                n = end
-            self.error()
-        final = self.E_total.copy()
+    def results(self, net: Lockstep) -> dict:
+        """This block's records, as arrays over its networks (the final error from net)."""
+        final = net.E_total.copy()
         final[self.diverged_at != NOT_REACHED] = np.nan
         return {
             "first_at_or_below": self.first_at_or_below, "final_error": final, "first_rise_at": self.first_rise_at,
@@ -578,15 +560,42 @@ class Block:
             "checkpoints": self.kept,
         }  # fmt: skip
 
-    def advance(self, start: int, end: int, check: bool) -> None:
-        update, forward, error, record = self.update, self.forward, self.error, self.record
-        every_error, special = self.every_error, self.trace_iterations | set(self.checkpoints)
-        for n in range(start + 1, end + 1):
-            update()
-            forward()
-            if check:
-                self.diverge(n)  # computes the error
-                record(n)
-            elif every_error or n in special:
-                error()
-                record(n)
+
+def run_block(net: Lockstep, records: Records, iterations: int) -> dict:
+    """Train a block to `iterations` updates, recording as it goes; its records (Records.results).
+
+    The divergence replay: divergence is checked every CHECK_EVERY updates (a non-finite
+    weight stays non-finite); when a check finds some, the block goes back to the previous
+    check and replays those updates with a check after each, so that the iteration is exact.
+    """
+    with np.errstate(all="ignore"):
+        net.forward()
+        net.error()
+        records.diverge(net, 0)
+        records.record(net, 0)
+        n = 0
+        while n < iterations:
+            end = min(n + CHECK_EVERY, iterations)
+            saved = records.snapshot(net)
+            advance(net, records, n, end, check=False)
+            if records.not_finite(net).any():
+                records.restore(net, saved)
+                advance(net, records, n, end, check=True)
+            n = end
+        net.error()
+    return records.results(net)
+
+
+def advance(net: Lockstep, records: Records, start: int, end: int, check: bool) -> None:
+    """Updates start + 1 .. end; the error and the records where they are needed (every update when check)."""
+    update, forward, error, record = net.update, net.forward, net.error, records.record
+    every_error, special = records.every_error, records.trace_iterations | set(records.checkpoints)
+    for n in range(start + 1, end + 1):
+        update()
+        forward()
+        if check:
+            records.diverge(net, n)  # computes the error
+            record(net, n)
+        elif every_error or n in special:
+            error()
+            record(net, n)

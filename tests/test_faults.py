@@ -218,14 +218,14 @@ def quiet_signals(monkeypatch):
 
 def test_a_sweep_whose_worker_is_killed_is_one_line_status_1_and_writes_nothing(tmp_path, monkeypatch,
                                                                                 quiet_signals, capsys):  # fmt: skip
-    me, run = os.getpid(), batched.Block.run
+    me, run = os.getpid(), batched.run_block
 
-    def killed_in_a_worker(self, iterations):
+    def killed_in_a_worker(net, records, iterations):
         if os.getpid() != me:
             os.kill(os.getpid(), signal.SIGKILL)
-        return run(self, iterations)
+        return run(net, records, iterations)
 
-    monkeypatch.setattr(batched.Block, "run", killed_in_a_worker)
+    monkeypatch.setattr(batched, "run_block", killed_in_a_worker)
     out = tmp_path / "starts.csv"
     with pytest.raises(SystemExit) as exit_:
         cli.run(lambda: sweep.main(["init", "--networks", "4096", "--iterations", "2", "--workers", "2",
