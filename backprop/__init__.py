@@ -24,6 +24,9 @@ Any network:
 Around them:
     plotting        what the figures share: looks, flags, titles, reproducible saving
     sweep_plots     the figures of sweep.py
+    sweep_report    sweep.py's text, marked blocks, CSV and JSON
+    sweep_cli       sweep.py's argument types and option groups
+    mlp_report      what a run of mlp.py measured, as JSON fields and text
     diagram         the 2-2-2 network drawn, and its animation
     progress        the progress bars on stderr
     validate        each quantity's rule (learning rate, counts), declared once
