@@ -96,6 +96,13 @@ def main(prog: str, doc: str, argv, draw) -> int:
     1 a runtime failure (unwritable folder, diverged training), 2 bad usage.
     """
     args, ex = exercise.parse_args(parser(prog, doc), argv)
+    return write_figures(prog, args, lambda: draw(*train_both(args.iterations, ex)))
+
+
+def write_figures(prog: str, args, make) -> int:
+    """What every figure script does with the figures make() returns ({file stem: Figure}, after its
+    training): the folder checked before, the figures saved into it and their paths printed, shown
+    with --show; a diverged training or an unwritable folder is one line and status 1."""
     if not args.show:
         matplotlib.use("Agg")
     outdir = str(args.outdir)
@@ -103,10 +110,9 @@ def main(prog: str, doc: str, argv, draw) -> int:
     if reason:
         return cli.fail(prog, f"output folder {outdir!r} {reason}")
     try:
-        sequential, parallel = train_both(args.iterations, ex)
+        figures = make()
     except TrainingDiverged as exc:
         return cli.fail(prog, str(exc))
-    figures = draw(sequential, parallel)
     try:
         paths = save(figures, args.outdir, args.format, args.dpi)
     except OSError as exc:
