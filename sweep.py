@@ -47,10 +47,12 @@ def parser() -> cli.ArgumentParser:
                         help="the post's network at many learning rates")  # fmt: skip
     sweep_cli.add_learning_rate_options(lr)
     sweep_cli.add_common(lr)
+    exercise.add_arguments(lr, settings=False)
     init = sub.add_parser("init", doc="Many random starting weights at one learning rate, in each update order.",
                           help="many random starting weights")  # fmt: skip
     sweep_cli.add_init_options(init)
     sweep_cli.add_common(init)
+    exercise.add_arguments(init, settings=False)
     grid = sub.add_parser("grid", doc="The same random starts at several learning rates, in each update order: the "
                           "share reaching 1e-4, the share diverged, the median ratio of updates to parallel's.",
                           help="random starts × learning rates")  # fmt: skip
@@ -63,6 +65,7 @@ def parser() -> cli.ArgumentParser:
                       help=f"learning rates, log-spaced (default {g['num']})")  # fmt: skip
     sweep_cli.add_init_options(grid, networks=g["networks"], learning_rate=False)
     sweep_cli.add_common(grid)
+    exercise.add_arguments(grid, settings=False)
     cli.add_readme_block(grid, GRID_BLOCK)
     cli.add_readme_block(p, BLOCK)
     # The page's run: both sweeps at their defaults; smaller runs for a quick look (and the tests).
@@ -74,6 +77,7 @@ def parser() -> cli.ArgumentParser:
                    metavar="N", help="with --update/--check: random starts (default 10,000)")  # fmt: skip
     sweep_cli.add_workers(p)
     progress.add_quiet(p)
+    p.exercise_settings = ("learning_rate",)  # an --example file's η is init's; biases and loss stay the post's
     return p
 
 
@@ -101,19 +105,21 @@ def run_sweep(args) -> sweeps.Sweep:
         if args.sweep == "grid":
             return sweeps.grid_sweep(args.low, args.high, args.num, args.networks, args.iterations, args.distribution,
                                      args.scale, args.random_targets, args.seed, args.thresholds, args.orders,
-                                     args.workers, on_progress=bar.to)  # fmt: skip
+                                     args.workers, on_progress=bar.to, base=args.base)  # fmt: skip
         if args.sweep == "learning-rate":
             return sweeps.learning_rate_sweep(args.low, args.high, args.num, args.iterations, args.thresholds,
-                                              args.orders, args.workers, on_progress=bar.to)  # fmt: skip
+                                              args.orders, args.workers, bar.to, args.base)  # fmt: skip
         return sweeps.init_sweep(args.networks, args.iterations, args.learning_rate, args.distribution, args.scale,
                                  args.random_targets, args.seed, args.thresholds, args.orders, args.workers,
-                                 on_progress=bar.to)  # fmt: skip
+                                 on_progress=bar.to, base=args.base)  # fmt: skip
 
 
 def main(argv=None) -> int:
     p = parser()
     exercise.refuse_shape_flags(p, argv)
-    args = p.parse_args(argv)
+    args, ex = exercise.parse_args(p, argv, orders=ALL_ORDERS)
+    exercise.refuse_readme(p, args, ex)
+    args.base = sweep_cli.base_network(p, ex)
     if args.sweep == "grid" and "parallel" not in args.orders:
         p.error("argument --orders: the grid compares each order with parallel; include parallel")
     if args.sweep == "grid" and (args.update or args.check):

@@ -490,11 +490,13 @@ def parse_args(parser: argparse.ArgumentParser, argv=None, orders=ORDERS, any_sh
         parser.error(f"{known.example}: {OTHER_SHAPE}")
     if order is not None and order not in orders:
         parser.error(f"{known.example}: order {order!r} is not this script's ({', '.join(orders)})")
-    if not parser.exercise_settings:  # a script without these flags runs the post's or refuses
-        for key in ("learning_rate", "biases", "loss"):
-            if from_file.pop(key, getattr(POST, key)) != getattr(POST, key):
-                parser.error(f"{known.example}: this script cannot honour a {key} other than the post's")
-    parser.set_defaults(**from_file)
+    honoured = parser.exercise_settings  # True: all three; False: none; or the keys it honours (sweep.py: η)
+    unheld = [] if honoured is True else [k for k in ("learning_rate", "biases", "loss") if k not in (honoured or ())]
+    for key in unheld:  # a script without the flag runs the post's value or refuses the file's
+        if from_file.pop(key, getattr(POST, key)) != getattr(POST, key):
+            parser.error(f"{known.example}: this script cannot honour a {key} other than the post's")
+    for taker in (parser, *subcommand_parsers(parser)):  # a subcommand's own defaults would hide the parser's
+        taker.set_defaults(**from_file)
     args = parser.parse_args(argv)
     settings = {k: v for k, v in vars(args).items() if k in SETTINGS and v is not None}
     shape = shape_of(args)
@@ -518,16 +520,21 @@ def parse_args(parser: argparse.ArgumentParser, argv=None, orders=ORDERS, any_sh
     return args, Exercise(**settings, order=order)
 
 
+def subcommand_parsers(parser: argparse.ArgumentParser) -> list:
+    """The parsers of parser's subcommands (sweep.py's learning-rate, init, grid)."""
+    return [p for a in parser._actions if isinstance(a, argparse._SubParsersAction) for p in a.choices.values()]
+
+
 OTHER_SHAPE = (f"this script runs the post's 2-2-2 network (sigmoid layers, one training example, a squared error); "
                f"{ANY_SHAPE} writes out and checks an exercise of another shape")  # fmt: skip
 
 
-SHAPE_FLAGS = ("--layers", "--hidden-activation", "--output-activation", "--reduction", "--b3", "--example")
+SHAPE_FLAGS = ("--layers", "--hidden-activation", "--output-activation", "--reduction", "--b3")
 
 
 def refuse_shape_flags(parser: argparse.ArgumentParser, argv) -> None:
-    """A script of the post's comparison without network flags (sweep.py): a flag of another shape is bad usage
-    naming ANY_SHAPE, not an unknown argument."""
+    """A script of the post's comparison whose network flags sit on its subcommands (sweep.py): a flag of another
+    shape is bad usage naming ANY_SHAPE, wherever it stands, not an unknown argument."""
     for arg in sys.argv[1:] if argv is None else argv:
         if str(arg).split("=")[0] in SHAPE_FLAGS:
             parser.error(f"{str(arg).split('=')[0]}: {OTHER_SHAPE}")

@@ -105,3 +105,14 @@ def check_range(p, low: float, high: float, num: int) -> None:
 
 def plot_format(path: str) -> str:
     return path.rsplit(".", 1)[-1].lower() if "." in path else ""
+
+
+def base_network(p, ex) -> dict | None:
+    """The sweeps' base network from the network flags and --example (an exercise.Exercise): None for the
+    post's, else sweeps.base_network's numbers; a bias a neuron (two different numbers) is bad usage."""
+    if ex.is_posts_network():
+        return None
+    for name, b in (("b1", ex.b1), ("b2", ex.b2)):
+        if b[0] != b[1]:
+            p.error(f"argument --{name}: the sweeps take one bias a layer, not {b[0]:g} and {b[1]:g}")
+    return {"w": list(ex.weights), "b1": ex.b1[0], "b2": ex.b2[0], "x": list(ex.inputs), "target": list(ex.targets)}

@@ -31,30 +31,42 @@ def percent(share: dict) -> str:
     return f"{pct(share['share']):>5} % (95 % CI {pct(low)}–{pct(high)} %)"
 
 
+def numbers(values) -> str:
+    return ", ".join(f"{v:g}" for v in values)
+
+
 def settings_text(s: sweeps.Sweep) -> str:
     c = s.settings
+    n = c.get("network")  # another base network than the post's (sweeps.with_network)
+    inputs = "the post's inputs and fixed biases" if n is None else (
+        f"the inputs {numbers(n['inputs'])} and fixed biases b1 = {n['b1']:g}, b2 = {n['b2']:g}")  # fmt: skip
+    own_targets = "the post's targets" if n is None else f"the targets {numbers(n['targets'])}"
     if s.kind == "grid":
         spread = f"uniform in [−{c['scale']:g}, {c['scale']:g}]" if c["distribution"] == "uniform" else (
             f"normal with sd {c['scale']:g}")  # fmt: skip
-        targets = "targets uniform in (0, 1)" if c["random_targets"] else "the post's targets"
-        return (f"{c['networks']:,} random starts, w1..w8 {spread} (seed {c['seed']}), the post's inputs and fixed "
-                f"biases, {targets}, each at {c['num']:,} learning rate{'s' if c['num'] > 1 else ''} log-spaced from "
+        targets = "targets uniform in (0, 1)" if c["random_targets"] else own_targets
+        return (f"{c['networks']:,} random starts, w1..w8 {spread} (seed {c['seed']}), {inputs}, "
+                f"{targets}, each at {c['num']:,} learning rate{'s' if c['num'] > 1 else ''} log-spaced from "
                 f"{c['from']:g} to {c['to']:g}, {c['iterations']:,} updates each")  # fmt: skip
     if s.kind == "learning-rate":
-        return (f"the post's network (its weights, inputs, targets, fixed biases, E = ½ Σ (t − y)²) at "
+        network = "the post's network (its weights, inputs, targets, fixed biases" if n is None else (
+            f"your network (weights {numbers(n['weights'])}, inputs {numbers(n['inputs'])}, targets "
+            f"{numbers(n['targets'])}, fixed biases b1 = {n['b1']:g}, b2 = {n['b2']:g}")  # fmt: skip
+        return (f"{network}, E = ½ Σ (t − y)²) at "
                 f"{c['num']:,} learning rate{'s' if c['num'] > 1 else ''} log-spaced from {c['from']:g} to "
                 f"{c['to']:g}, "
                 f"{c['iterations']:,} updates each")  # fmt: skip
     spread = f"uniform in [−{c['scale']:g}, {c['scale']:g}]" if c["distribution"] == "uniform" else (
         f"normal with sd {c['scale']:g}")  # fmt: skip
-    targets = "targets uniform in (0, 1)" if c["random_targets"] else "the post's targets"
-    return (f"{c['networks']:,} random starts, w1..w8 {spread} (seed {c['seed']}), the post's inputs and fixed "
-            f"biases, {targets}, η = {c['learning_rate']:g}, {c['iterations']:,} updates each")  # fmt: skip
+    targets = "targets uniform in (0, 1)" if c["random_targets"] else own_targets
+    return (f"{c['networks']:,} random starts, w1..w8 {spread} (seed {c['seed']}), {inputs}, "
+            f"{targets}, η = {c['learning_rate']:g}, {c['iterations']:,} updates each")  # fmt: skip
 
 
-def saturation_text(summary: dict) -> str:
-    e = summary["saturation_error"]
-    return (f"Outputs saturated at exactly 0 and 1 have E = {e:.6g} for the post's targets 0.01 and 0.99, so an "
+def saturation_text(summary: dict, s: sweeps.Sweep) -> str:
+    e, n = summary["saturation_error"], s.settings.get("network")
+    targets = "the post's targets 0.01 and 0.99" if n is None else f"the targets {numbers(n['targets'])}"
+    return (f"Outputs saturated at exactly 0 and 1 have E = {e:.6g} for {targets}, so an "
             f"error just under {e:.6g} within a few updates at a large η comes from driving the outputs into "
             "saturation, not from fitting the targets more closely.")
 
@@ -100,7 +112,7 @@ def text_report(s: sweeps.Sweep, summary: dict) -> str:
                        f"{eta_text(o['smallest_diverging']):>16}  {misses}")  # fmt: skip
         out.append("  (the error first rises: some update N with E(N) > E(N − 1) within the run; diverges: a weight "
                    "or the error not finite)")  # fmt: skip
-        out.append(f"  {saturation_text(summary)}")
+        out.append(f"  {saturation_text(summary, s)}")
     else:
         reached = ", ".join(f"{o} {n:,}" for o, n in summary["reached"].items())
         out.append(f"Starts reaching {ref} within the run: {reached} (of {s.settings['networks']:,})")
@@ -124,7 +136,7 @@ def readme_block(lr: sweeps.Sweep, lr_summary: dict, init: sweeps.Sweep, init_su
         misses = ", ".join(f"{a:.4g}–{b:.4g}" for a, b in o["misses"]) or "none"
         out.append(f"| {order} | {fastest} | {eta_text(o['largest_reaching'])} | {misses} | "
                    f"{eta_text(o['smallest_rising'])} | {none_or_eta(o['smallest_diverging'])} |")  # fmt: skip
-    out += ["", saturation_text(lr_summary), ""]
+    out += ["", saturation_text(lr_summary, lr), ""]
     for c in lr_summary["comparisons"]:
         sh = c["shares"]
         both = sh["before"]["count"] + sh["after"]["count"] + sh["same"]["count"]
