@@ -536,7 +536,7 @@ def refuse_shape_flags(parser: argparse.ArgumentParser, argv) -> None:
     """A script of the post's comparison whose network flags sit on its subcommands (sweep.py): a flag of another
     shape is bad usage naming ANY_SHAPE, wherever it stands, not an unknown argument."""
     for arg in sys.argv[1:] if argv is None else argv:
-        if str(arg).split("=")[0] in SHAPE_FLAGS:
+        if str(arg).split("=")[0] in SHAPE_FLAGS and not str(arg).endswith("=--"):  # --FLAG=--: the parser's error
             parser.error(f"{str(arg).split('=')[0]}: {OTHER_SHAPE}")
 
 
