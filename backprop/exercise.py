@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import numbers
 import re
 import sys
@@ -182,10 +181,10 @@ def numbers_list(text: str, low: int, high: int, what: str) -> tuple:
     if not low <= len(values) <= high:
         count = str(low) if low == high else f"{low} or {high}"
         raise argparse.ArgumentTypeError(f"needs {count} comma-separated numbers ({what}), got {len(values)}: {text!r}")
-    for value in values:
-        if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{value} is not a finite number")
-    return tuple(values)
+    try:
+        return tuple(validate.FINITE.number(value, str(value)) for value in values)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def pair(what: str):
@@ -194,10 +193,10 @@ def pair(what: str):
 
 def targets(values) -> tuple:
     """The targets, each in [0, 1]: what a sigmoid output can come near (its E stays at most 1)."""
-    for t in values:
-        if not 0 <= t <= 1:
-            raise argparse.ArgumentTypeError(f"target {t:g} is outside [0, 1], the range of a sigmoid output")
-    return tuple(values)
+    try:
+        return tuple(validate.TARGET.number(t, str(t)) for t in values)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def one_or_two(what: str):
@@ -451,8 +450,9 @@ def finite_numbers(values: list, low: int, high: int) -> tuple:
     if not low <= len(values) <= high:
         raise ValueError(f"needs {low if low == high else f'{low} or {high}'} numbers, got {len(values)}")
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(float(v)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
             raise ValueError(f"{files.quoted(v)} is not a finite number")
+        validate.FINITE.number(float(v), files.quoted(v))
     return tuple(float(v) for v in values)
 
 

@@ -1,5 +1,5 @@
-"""Each quantity's rule, declared once: what a learning rate, a count, a weight, a target or a bias
-may be, used alike by the command-line flags (backprop/cli.py), the --example reader
+"""Each quantity's rule, declared once: what a learning rate, a count, a number (a weight, a bias,
+an input) or a target may be, used alike by the command-line flags (backprop/cli.py), the --example reader
 (backprop/exercise.py) and the library's train() (backprop/training.py).
 
 A rule checks a value in one of two voices, with the same test: text(), for a word a person
@@ -29,6 +29,7 @@ class Real:
     test: Callable[[float], bool]
     wants: str
     must: str
+    outside: str | None = None  # the line for a number that fails test, formatted with it, instead of "... is not"
 
     def text(self, text: str) -> float:
         """A number as written (a flag's word): ValueError "'x' is not a number" or "x is not <wants>"."""
@@ -41,7 +42,7 @@ class Real:
     def number(self, value: float, shown: str) -> float:
         """A number already read (an --example file's): ValueError "<shown> is not <wants>"."""
         if not self.test(value):
-            raise ValueError(f"{shown} is not {self.wants}")
+            raise ValueError(self.outside.format(value) if self.outside else f"{shown} is not {self.wants}")
         return value
 
     def value(self, value) -> float:
@@ -83,4 +84,8 @@ class Count:
 LEARNING_RATE = Real("learning rate", lambda v: math.isfinite(v) and v > 0, "a positive finite number",
                      "positive and finite")  # fmt: skip
 AT_LEAST_ZERO = Real("value", lambda v: math.isfinite(v) and v >= 0, "a finite number >= 0", "finite and >= 0")
+FINITE = Real("number", math.isfinite, "a finite number", "finite")  # a weight, a bias, an input
+# What a sigmoid output can come near (its E stays at most 1).
+TARGET = Real("target", lambda v: 0 <= v <= 1, "in [0, 1]", "in [0, 1]",
+              outside="target {:g} is outside [0, 1], the range of a sigmoid output")  # fmt: skip
 ITERATIONS = Count("iterations")
