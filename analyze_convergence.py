@@ -27,7 +27,7 @@ import sys
 
 import numpy as np
 
-from backprop import cli, exercise, files, progress, training
+from backprop import cli, exercise, files, progress, readme_cli, training
 from backprop.analysis import POST_FIGURES, analyse
 from backprop.worked_example import LOSSES, WEIGHT_NAMES
 
@@ -99,14 +99,14 @@ def write_csv(path, trajectories) -> None:
     header = ["method", "iteration", *WEIGHT_NAMES, "b1", "b2", "out_h1", "out_h2", "out_o1", "out_o2",
               "E_total", *(f"dE_d{w}" for w in WEIGHT_NAMES)]  # fmt: skip
     writer.writerow(header)
-    for method, t in trajectories.items():
+    for order, t in trajectories.items():
         n = len(t.iteration)
         table = np.column_stack([
             t.iteration, t.w1.reshape(n, 4), t.w2.reshape(n, 4), t.b1[:, 0], t.b2[:, 0], t.hidden, t.output,
             t.error, t.grad_w1.reshape(n, 4), t.grad_w2.reshape(n, 4),
         ])  # fmt: skip
         for k, row in zip(t.iteration, table, strict=True):
-            writer.writerow([method, int(k), *(repr(float(x)) for x in row[1:])])
+            writer.writerow([order, int(k), *(repr(float(x)) for x in row[1:])])
     files.write_output(path, out.getvalue())
 
 
@@ -140,7 +140,7 @@ def main(argv=None) -> int:
     reason = args.csv and files.why_not_output(args.csv)
     if reason:
         return cli.fail(PROG, f"cannot write {args.csv}: {reason}")
-    block = files.Block.from_args(PROG, args, BLOCK)
+    block = readme_cli.from_args(PROG, args, BLOCK)
     if isinstance(block, int):
         return block
     try:
@@ -155,7 +155,7 @@ def main(argv=None) -> int:
         except OSError as exc:
             return cli.fail(PROG, f"cannot write {args.csv}: {exc.strerror or exc}")
     if block is not None:
-        return block.finish(PROG, readme_block(a))
+        return readme_cli.finish(PROG, block, readme_block(a))
     if args.json:
         document = {k: v for k, v in a.items() if not k.startswith("_")}
         print(json.dumps(document, indent=2, ensure_ascii=False))

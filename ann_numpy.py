@@ -35,7 +35,7 @@ def train(iterations: int = 1, learning_rate: float = LEARNING_RATE, **options) 
 
 
 def main(argv=None) -> int:
-    return training_cli.training_main(train, "sequential", "ann_numpy.py", __doc__, argv)
+    return training_cli.training_main("sequential", "ann_numpy.py", __doc__, argv)
 
 
 if __name__ == "__main__":

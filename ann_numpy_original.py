@@ -33,7 +33,7 @@ def train(iterations: int = 1, learning_rate: float = LEARNING_RATE, **options) 
 
 
 def main(argv=None) -> int:
-    return training_cli.training_main(train, "parallel", "ann_numpy_original.py", __doc__, argv)
+    return training_cli.training_main("parallel", "ann_numpy_original.py", __doc__, argv)
 
 
 if __name__ == "__main__":

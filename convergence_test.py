@@ -24,7 +24,7 @@ import io
 import json
 import sys
 
-from backprop import cli, exercise, files, training
+from backprop import cli, exercise, readme_cli, training
 from backprop.training import COUNTING
 from backprop.worked_example import LOSSES
 
@@ -33,9 +33,9 @@ BLOCK = "convergence-tables"
 
 
 def build_rows(counts, ex: exercise.Exercise = exercise.POST) -> list[dict]:
-    """One row per count: each method's prediction and error after that many updates of ex.
+    """One row per count: each order's prediction and error after that many updates of ex.
 
-    Trains each method once, to max(counts), recording only those iterations.
+    Trains each order once, to max(counts), recording only those iterations.
     """
     counts = sorted(set(counts))
     n = counts[-1]
@@ -46,9 +46,9 @@ def build_rows(counts, ex: exercise.Exercise = exercise.POST) -> list[dict]:
     rows = []
     for k in counts:
         row = {"iteration": k}
-        for method, t in trajectories.items():
+        for order, t in trajectories.items():
             r = t.row(k)
-            row[method] = {"prediction": t.output[r].tolist(), "error": float(t.error[r])}
+            row[order] = {"prediction": t.output[r].tolist(), "error": float(t.error[r])}
         row["difference"] = row["sequential"]["error"] - row["parallel"]["error"]
         rows.append(row)
     return rows
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     exercise.refuse_readme(parser, args, ex)
     if (args.update or args.check) and args.format != "markdown":
         parser.error("--update and --check write markdown; leave out --format")
-    block = files.Block.from_args(PROG, args, BLOCK)  # the README read and checked before training
+    block = readme_cli.from_args(PROG, args, BLOCK)  # the README read and checked before training
     if isinstance(block, int):
         return block
 
@@ -133,7 +133,7 @@ def main(argv=None) -> int:
         return cli.fail(PROG, str(exc))
     text = {"markdown": markdown, "csv": csv_text, "json": json_text}[args.format](rows, ex)
     if block is not None:
-        return block.finish(PROG, text)
+        return readme_cli.finish(PROG, block, text)
     sys.stdout.write(text)
     return 0
 

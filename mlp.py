@@ -19,11 +19,10 @@ import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports b
 # isort: split
 import argparse
 import json
-import math
 
 import numpy as np
 
-from backprop import cli, datasets, files, layered, optimizers, progress
+from backprop import cli, datasets, files, layered, mlp_report, optimizers, progress
 from backprop.training import TrainingDiverged
 
 PROG = "mlp.py"
@@ -33,18 +32,7 @@ DEFAULTS = {  # data set: layer sizes, epoch limit, target test MSE (0: none)
 }
 LEARNING_RATES = {"adam": 0.001, "sgd": 0.05}
 MAX_WIDTH, MAX_PARAMETERS, MAX_EPOCHS = 4_096, 10_000_000, 1_000_000  # beyond: too large to run here
-# Memory. A batch of m rows takes a Workspace of 8 B × m × (Σ (size + 1) over the layers' inputs
-# + 3 × Σ size over their outputs), m up to 10,000 (the function data's training rows); the MSE
-# after each epoch runs forward over all training rows at once (a second Workspace, of which
-# the inputs and zs are written). The width and parameter caps alone do not bound this:
-# 3,4096,1,4096,1,… passes both with 31 layers of 4,096. With at most MAX_SIZES = 64 sizes,
-# MAX_HIDDEN_UNITS = 4,096 hidden units in all (one layer of MAX_WIDTH), and the ≤ 10 inputs and
-# 1 output that main() then requires, a row takes at most (10 + 4,096 + 63) + 3 × (4,096 + 1)
-# = 16,460 doubles, 132 kB: 1.3 GB at batch 10,000 and 4.2 MB at batch 32, plus, for the MSE,
-# (4,169 + 4,097) × 8 B × 10,000 = 0.66 GB: about what the widest single layer, 3,4096,1,
-# already needs. Measured peak memory of `mlp.py --epochs 1`: 0.67 GB for 3,4096,1 at batch 32;
-# with --batch-size 10000, 1.9 GB for 3,4096,1 and for 62 layers of 66, 2.1 GB for
-# 3,2048,2048,1. Not well under 1 GB at the largest batch: only a smaller MAX_WIDTH gives that.
+# With MAX_SIZES and MAX_HIDDEN_UNITS the memory of a run is bounded: docs/speed.md, "mlp.py's size caps".
 MAX_SIZES, MAX_HIDDEN_UNITS = 64, 4_096
 
 
@@ -128,7 +116,7 @@ def main(argv=None) -> int:
     target = default_target if args.target_mse is None else args.target_mse
     learning_rate = args.learning_rate or LEARNING_RATES[args.optimizer]
     if args.plot:
-        if plot_format(args.plot) not in ("png", "svg", "pdf"):
+        if mlp_report.plot_format(args.plot) not in ("png", "svg", "pdf"):
             p.error(f"argument --plot: {args.plot!r} does not end in .png, .svg or .pdf")
         reason = files.why_unwritable(args.plot)  # checked before training
         if reason:
@@ -178,10 +166,11 @@ def main(argv=None) -> int:
         fig = plotting.learning_curves(history, f"{args.dataset}: {'-'.join(map(str, sizes))} {args.activation}, "
                                        f"{args.optimizer} η = {learning_rate:g}, batch {args.batch_size}", target)
         try:
-            files.atomic_write(args.plot, plotting.render(fig, plot_format(args.plot)))  # no dates or versions
+            rendered = plotting.render(fig, mlp_report.plot_format(args.plot))  # no dates or versions
+            files.atomic_write(args.plot, rendered)
         except OSError as exc:
             return cli.fail(PROG, f"cannot write {args.plot}: {exc.strerror or exc}")
-    results = measured(history, scale, float(np.var(data.y_test)), target)
+    results = mlp_report.measured(history, scale, float(np.var(data.y_test)), target)
     if args.json:
         document = {**settings, "dataset": args.dataset, "layers": sizes, "activation": args.activation,
                     "output": args.output, "init": args.init, "biases_trained": not args.fixed_biases,
@@ -189,40 +178,8 @@ def main(argv=None) -> int:
                     "loss": args.loss, "order": args.order, "seed": args.seed, "target_mse": target, **results}
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        print("\n".join(f"{key}: {value}" for key, value in settings.items()))
-        print(results["outcome"])
-        print(f"train MSE {results['train_mse']:.6g}  RMSE {results['train_rmse']:.6g}")
-        print(f"test  MSE {results['test_mse']:.6g}  RMSE {results['test_rmse']:.6g}  R² {results['test_r2']:.6f}")
+        print(mlp_report.text(settings, results))
     return 0
-
-
-def plot_format(path: str) -> str:
-    """'png' for curves.png: the file name's extension, lower case ('' without one)."""
-    return path.rsplit(".", 1)[-1].lower() if "." in path else ""
-
-
-def measured(history: layered.History, scale: float, test_variance: float, target: float) -> dict:
-    """What a run reports, in the data's units (MSE × scale): JSON's keys from "counting" on."""
-    train_mse, test_mse = history.train_mse[-1] * scale, history.validation_mse[-1] * scale
-    n, seconds = history.epochs, history.seconds[-1]
-    if history.stopped == "target":
-        outcome = f"reached test MSE ≤ {target:g} after {n:,} epochs in {seconds:.2f} s"
-    elif target:
-        outcome = f"did not reach test MSE ≤ {target:g}: stopped at the epoch limit, {n:,} epochs, {seconds:.2f} s"
-    else:
-        outcome = f"trained {n:,} epochs in {seconds:.2f} s"
-    return {
-        "counting": "epoch N is the state after N passes over the training data; epoch 0 is the initial weights",
-        "epochs": n, "stopped": history.stopped, "seconds": seconds, "outcome": outcome,
-        "train_mse": train_mse, "train_rmse": math.sqrt(train_mse),
-        "test_mse": test_mse, "test_rmse": math.sqrt(test_mse),
-        "test_r2": 1.0 - history.validation_mse[-1] / test_variance,
-        "history": [
-            {"epoch": e, "train_mse": tr * scale, "test_mse": te * scale, "seconds": s}
-            for e, tr, te, s in zip(history.epoch, history.train_mse, history.validation_mse, history.seconds,
-                                    strict=True)
-        ],
-    }  # fmt: skip
 
 
 if __name__ == "__main__":

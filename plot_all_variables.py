@@ -79,7 +79,7 @@ def all_variables(sequential, parallel):
         return plotting.ITERATION_LABEL if ax in axes[12:] else ""
 
     def panel(ax, values, title, ylabel):
-        plotting.plot_methods(ax, both, values)
+        plotting.plot_orders(ax, both, values)
         plotting.label(ax, title, ylabel, xlabel(ax), legend=False)
 
     panel(error, lambda t: t.error, "Error E_total", "E_total (log scale)")
@@ -95,7 +95,7 @@ def all_variables(sequential, parallel):
         panel(ax, lambda t, name=name: weight(t, name), f"{name} ({connection}) = {matrix.upper()}[{row}, {column}]",
               name)  # fmt: skip
     for ax, (title, ylabel, values, per_neuron) in zip((extra1, extra2, extra3), extra_panels(sequential), strict=True):
-        if per_neuron:  # two lines per method, the second neuron's thinner
+        if per_neuron:  # two lines per order, the second neuron's thinner
             for t in both:
                 ax.plot(t.iteration, values(t)[:, 0], label=f"{t.method}, neuron 1", **plotting.STYLE[t.method])
                 ax.plot(t.iteration, values(t)[:, 1], label=f"{t.method}, neuron 2", alpha=0.6,

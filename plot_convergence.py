@@ -30,7 +30,7 @@ def simple_convergence(sequential, parallel):
         "Error E_total = ½ Σ (t − y)² of both update orders", sequential, 9, 5.5,
         grid=dict(left=0.09, right=0.97, bottom=0.1), header=0.35,
     )  # fmt: skip
-    plotting.plot_methods(ax, (sequential, parallel), lambda t: t.error)
+    plotting.plot_orders(ax, (sequential, parallel), lambda t: t.error)
     plotting.log_scale(ax)
     ax.axhline(THRESHOLD, color="grey", linestyle="-.", linewidth=1, label=f"E = {THRESHOLD:g}")
     notes = []
@@ -68,9 +68,9 @@ def convergence_comparison(sequential, parallel):
     )  # fmt: skip
     both = (sequential, parallel)
     linear, log, difference, ratio = axes
-    plotting.plot_methods(linear, both, lambda t: t.error)
+    plotting.plot_orders(linear, both, lambda t: t.error)
     plotting.label(linear, "Error, linear axes", "error E_total")
-    plotting.plot_methods(log, both, lambda t: t.error)
+    plotting.plot_orders(log, both, lambda t: t.error)
     plotting.log_scale(log)
     plotting.label(log, "Error, log-scaled error axis", "error E_total (log scale)")
 

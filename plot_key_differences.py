@@ -49,9 +49,9 @@ def key_differences(sequential, parallel):
     later = plotting.after_start(sequential)  # iteration 1 on, for the log-scaled iteration axes
     n = sequential.iteration[later]
 
-    def methods(ax, values, title, ylabel, log=False):
-        """Both methods, and in the title the largest gap between them."""
-        plotting.plot_methods(ax, both, values)
+    def orders(ax, values, title, ylabel, log=False):
+        """Both orders, and in the title the largest gap between them."""
+        plotting.plot_orders(ax, both, values)
         gap = np.max(np.abs(values(sequential) - values(parallel)))
         plotting.label(ax, f"{title}\nlargest |sequential − parallel| = {gap:.2e}", ylabel, legend=False)
         if log:
@@ -65,19 +65,19 @@ def key_differences(sequential, parallel):
         plotting.label(ax, title, ylabel + multiplier, plotting.LOG_ITERATION_LABEL, legend=False)
 
     error, difference, relative, out_o1, out_o2, distance, norm_w1, norm_w2, gradient = axes
-    methods(error, lambda t: t.error, "Error E_total", "E_total (log scale)", log=True)
+    orders(error, lambda t: t.error, "Error E_total", "E_total (log scale)", log=True)
     comparison(difference, sequential.error - parallel.error, "Error difference", "E_sequential − E_parallel")
     comparison(
         relative, (sequential.error - parallel.error) / parallel.error,
         "Relative error difference (below 0: sequential is ahead)", "(E_seq − E_par) / E_par",
     )  # fmt: skip
     for ax, o in ((out_o1, 0), (out_o2, 1)):
-        methods(ax, lambda t, o=o: t.output[:, o], f"Output out_o{o + 1} against its target", f"out_o{o + 1}")
+        orders(ax, lambda t, o=o: t.output[:, o], f"Output out_o{o + 1} against its target", f"out_o{o + 1}")
         ax.axhline(sequential.target[o], **plotting.TARGET_STYLE)
-    methods(distance, distance_to_target, "Distance to the target ‖out_o − t‖", "‖out_o − t‖ (log scale)", log=True)
-    methods(norm_w1, lambda t: frobenius(t.w1), "Norm of W1 (input → hidden)", "‖W1‖ (Frobenius)")
-    methods(norm_w2, lambda t: frobenius(t.w2), "Norm of W2 (hidden → output)", "‖W2‖ (Frobenius)")
-    methods(
+    orders(distance, distance_to_target, "Distance to the target ‖out_o − t‖", "‖out_o − t‖ (log scale)", log=True)
+    orders(norm_w1, lambda t: frobenius(t.w1), "Norm of W1 (input → hidden)", "‖W1‖ (Frobenius)")
+    orders(norm_w2, lambda t: frobenius(t.w2), "Norm of W2 (hidden → output)", "‖W2‖ (Frobenius)")
+    orders(
         gradient, gradient_norm, "Norm of the gradient each update applies",
         "‖(∂E/∂W1, ∂E/∂W2)‖ (log scale)", log=True,
     )  # fmt: skip

@@ -81,32 +81,17 @@ def main(argv=None) -> int:
         parser.error("--animate writes a file only; leave out --show")
     order = args.order or ex.order or "parallel"
     orders = ORDERS if order == "both" else (order,)
-    if not args.show:
-        matplotlib.use("Agg")
     if args.animate:
+        matplotlib.use("Agg")
         return animate(args, ex, orders)
-    outdir = str(args.outdir)
-    reason = plotting.why_no_outdir(outdir)  # checked before training
-    if reason:
-        return cli.fail(PROG, f"output folder {outdir!r} {reason}")
-    try:
+
+    def figures() -> dict:
         if args.backward_pass:
-            figures = {"backward_pass": diagram.backward_pass_figure(first_updates(orders, ex), ex)}
-        else:
-            n = args.iterations
-            trained = {o: training.train(o, n, **ex.training(), record_every=0) for o in orders}
-            figures = {"network_diagram": diagram.network_figure(trained, n)}
-    except TrainingDiverged as exc:
-        return cli.fail(PROG, str(exc))
-    try:
-        paths = plotting.save(figures, args.outdir, args.format, args.dpi)
-    except OSError as exc:
-        return cli.fail(PROG, f"cannot write into {outdir!r}: {exc.strerror or exc}")
-    for path in paths:
-        print(path)
-    if args.show:
-        plotting.show(PROG, figures.values())
-    return 0
+            return {"backward_pass": diagram.backward_pass_figure(first_updates(orders, ex), ex)}
+        trained = {o: training.train(o, args.iterations, **ex.training(), record_every=0) for o in orders}
+        return {"network_diagram": diagram.network_figure(trained, args.iterations)}
+
+    return plotting.write_figures(PROG, args, figures)
 
 
 def first_updates(orders, ex: exercise.Exercise) -> dict:

@@ -14,7 +14,7 @@ pass, which is taken before the last update, so it is the output after N − 1 u
 Both are printed here: the post's line, then the output after all N updates.
 
 examples:
-  python trask_networks.py two-layer          # prints the post's [0.00966449, 0.00786506, 0.99358898, 0.99211957]
+  python trask_networks.py two-layer          # prints the post's [{two_layer}]
   python trask_networks.py three-layer        # the post's six "Error:" lines, then the output
   python trask_networks.py three-layer --seed 7
 """
@@ -28,7 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop import cli, layered, optimizers
+from backprop import cli, layered, optimizers, published
+
+__doc__ = __doc__.format(two_layer=", ".join(published.TRASK_TWO_LAYER_OUTPUT))  # the figure from published.py
 
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
 NETS = {  # name: (hidden layer sizes, targets, updates)

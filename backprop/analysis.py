@@ -3,7 +3,8 @@
 Sections: checkpoint_rows (both orders at each checkpoint), milestones (the first
 iteration at or below each error level), eta_squared (the first-step difference
 against η), reconcile and verdict (which setting reproduces each figure the post
-publishes). Every number comes from training.train; nothing here does the math again.
+publishes). Every number comes from training.train (the comparison and the milestones) or
+batched.train_many (the reconciliation's many settings at once); nothing here does the math again.
 """
 
 from __future__ import annotations

@@ -30,25 +30,19 @@ saturated sigmoid is not divergence), and optionally every k-th error of a few c
 networks. Iteration N is the state after N updates; iteration 0 the initial weights.
 
 The networks are cut into blocks of at most BLOCK (a fixed cut, whatever the number of
-workers), and worker processes take blocks (forked: see run_in_processes), so that the
+workers), and worker processes take blocks (forked: backprop/workers.py), so that the
 results are the same for any number of workers.
 """
 
 from __future__ import annotations
 
-import contextlib
-import mmap
-import os
-import pickle
-import signal
-import struct
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 from numpy import add, exp, greater, less_equal, multiply, negative, reciprocal, subtract
 
-from backprop import cli, training
+from backprop import training
+from backprop import workers as workers_pool
 from backprop.worked_example import (
     ALL_ORDERS,
     B1_INIT,
@@ -62,6 +56,7 @@ from backprop.worked_example import (
     W2_INIT,
     loss_scale,
 )
+from backprop.workers import WorkerFailed, default_workers, run_in_processes  # noqa: F401  (the pool's names, as before)
 
 THRESHOLDS = (1e-2, 1e-3, 1e-4, 1e-5)
 BLOCK = 8192  # at most this many networks per block: the working arrays of a block stay in the cache
@@ -91,7 +86,7 @@ class ManyResult:
     trace_iterations: np.ndarray  # (R,) int64
     trace_error: np.ndarray  # (M, R)
     checkpoints: np.ndarray  # (C,) int64
-    checkpoint_state: dict  # "params" (C, 12, K) as Block.params, "out_o" (C, 2, K), "E_total" (C, K)
+    checkpoint_state: dict  # "params" (C, 12, K) as Lockstep.params, "out_o" (C, 2, K), "E_total" (C, K)
 
     def state(self, k: int) -> Checkpoints:
         """Network k at the checkpoints: its weights, biases, outputs and error."""
@@ -117,10 +112,6 @@ class Checkpoints:
     def row(self, n: int) -> int:
         """The row of iteration n; KeyError when it was not kept."""
         return training.row_of(self.iteration, n)
-
-
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def per_network(value, k: int, names: tuple, what: str) -> np.ndarray:
@@ -281,21 +272,16 @@ def train_many(
     tasks = np.array_split(np.arange(k), blocks)
 
     def train_block(members) -> dict:  # one block at a time: memory O(BLOCK) beyond the settings and records
-        block = Block({name: a[..., members] for name, a in inputs.items()}, thresholds, rises,
-                      np.flatnonzero(np.isin(members, trace)), trace_iterations, checkpoints)  # fmt: skip
-        return block.run(iterations)
+        net = Lockstep({name: a[..., members] for name, a in inputs.items()})
+        records = Records(net.k, thresholds, rises, np.flatnonzero(np.isin(members, trace)), trace_iterations,
+                          checkpoints)  # fmt: skip
+        return run_block(net, records, iterations)
 
     workers = default_workers() if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a whole number >= 1, not {workers!r}")
     shares = [tasks[i::workers] for i in range(min(workers, len(tasks)))]  # round robin, the same cut for any N
-    if on_progress is not None:
-        train_block = counting_blocks(train_block, shares, on_progress)
-    if len(shares) > 1 and hasattr(os, "fork"):  # no fork (Windows): one process, the same results
-        with polling(train_block):
-            records = run_in_processes(shares, train_block)
-    else:
-        records = [[train_block(task) for task in share] for share in shares]
+    records = workers_pool.run_shares(shares, train_block, on_progress)
     for share, share_records in zip(shares, records, strict=True):
         for members, block_records in zip(share, share_records, strict=True):
             result.first_at_or_below[:, members] = block_records["first_at_or_below"]
@@ -308,207 +294,6 @@ def train_many(
             for name in ("params", "out_o", "E_total"):
                 result.checkpoint_state[name][..., members] = block_records["checkpoints"][name]
     return result
-
-
-def counting_blocks(train_block, shares, on_progress):
-    """train_block, counting the networks of each share trained in a page of memory that forked
-    workers share (one slot per share: no two processes write the same one); in this process
-    each block calls on_progress(networks trained), and polling() calls it while workers train."""
-    slot_of = {id(task): i for i, share in enumerate(shares) for task in share}
-    slots = mmap.mmap(-1, 8 * len(shares))  # anonymous: shared with the children forked after this
-
-    def trained() -> int:
-        return sum(struct.unpack_from(f"{len(shares)}q", slots))
-
-    def counted(members) -> dict:
-        records = train_block(members)
-        offset = 8 * slot_of[id(members)]
-        struct.pack_into("q", slots, offset, struct.unpack_from("q", slots, offset)[0] + len(members))
-        if os.getpid() == parent:
-            on_progress(trained())
-        return records
-
-    parent = os.getpid()
-    counted.report = lambda: on_progress(trained())
-    return counted
-
-
-@contextlib.contextmanager
-def polling(train_block, every: float = 0.25):
-    """While the workers train: a thread that reports their progress every `every` seconds."""
-    report = getattr(train_block, "report", None)
-    if report is None:
-        yield
-        return
-    stop = threading.Event()
-
-    def poll() -> None:
-        while not stop.wait(every):
-            report()
-
-    thread = threading.Thread(target=poll, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-        report()
-
-
-class WorkerFailed(cli.Failure):
-    """A worker process that did not bring its records back: killed by a signal, stopped, or
-    failed; str() says which, in one line."""
-
-
-STOPPED_GRACE = 5.0  # seconds a stopped worker (SIGSTOP) may stay stopped before the sweep gives up
-POLL = 0.1  # seconds between looks at the workers while their records are awaited
-
-
-def end_with_parent() -> None:
-    """In a worker: ask Linux to kill it when the process that forked it ends (PR_SET_PDEATHSIG),
-    so that a sweep whose parent is killed leaves no workers computing on."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: no such request; an orphaned worker finishes its share
-        pass
-
-
-def signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
-
-
-def run_in_processes(shares, train_block) -> list:
-    """Each share of blocks trained in a child process (forked: it starts with the blocks in
-    memory); their records come back through a pipe. Threads would share one interpreter,
-    whose lock, handed over once per NumPy call, costs more than a call on a block.
-
-    Ctrl-C reaches the children too (they end quietly, by the signal); on any exception or
-    signal here the children are ended and reaped before it goes on. A worker killed by a
-    signal, one that stays stopped (SIGSTOP) for STOPPED_GRACE seconds, or one that fails
-    (out of memory among them) raises WorkerFailed (MemoryError for memory) naming what
-    happened; a worker dies with the process that forked it (end_with_parent).
-    """
-    parent = os.getpid()
-    children = []  # [pid, read fd, chunks read, wait status]
-    try:
-        for share in shares:
-            read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: train, send the records, and leave without any clean-up of the parent's
-                status = 1
-                try:
-                    os.close(read)
-                    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # a background job's stays ignored
-                        signal.signal(signal.SIGINT, signal.SIG_DFL)
-                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                    end_with_parent()
-                    if os.getppid() != parent:  # the parent ended before the request above
-                        os._exit(1)
-                    try:
-                        answer = ("records", [train_block(task) for task in share])
-                    except MemoryError as exc:
-                        answer = ("memory", str(exc) or "a worker ran out of memory")
-                    except Exception as exc:  # noqa: BLE001 - said in one line by the parent
-                        answer = ("error", f"{type(exc).__name__}: {exc}")
-                    try:
-                        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-                    except MemoryError:
-                        answer = None
-                        data = pickle.dumps(("memory", "a worker's results, packed to be sent back"))
-                    with os.fdopen(write, "wb") as pipe:
-                        pipe.write(data)
-                    status = 0
-                finally:
-                    os._exit(status)
-            os.close(write)
-            children.append([pid, read, [], None])
-        await_workers(children)
-        records = []
-        for child in children:
-            size = sum(len(chunk) for chunk in child[2])
-            try:
-                data, child[2] = b"".join(child[2]), None
-                kind, value = pickle.loads(data)
-                del data
-            except MemoryError:
-                raise MemoryError(f"the results the workers sent back ({size / 2**20:,.0f} MiB)") from None
-            if kind == "memory":
-                raise MemoryError(value)
-            if kind == "error":
-                raise WorkerFailed(f"a worker process failed: {value}")
-            records.append(value)
-        return records
-    finally:
-        for child in children:
-            pid, read = child[0], child[1]
-            if read is not None:
-                os.close(read)
-            if pid is not None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-
-
-def await_workers(children) -> None:
-    """Read every worker's pipe to its end and reap it (child[0] and child[1] become None, child[2]
-    holds the chunks read, child[3] the wait status); WorkerFailed for a worker killed, failed or stopped."""
-    import selectors
-    import time
-
-    def read_all(child, selector, block: bool) -> None:
-        while child[1] is not None:
-            chunk = os.read(child[1], 1 << 20)
-            if chunk:
-                child[2].append(chunk)
-                if not block:
-                    return
-            else:
-                selector.unregister(child[1])
-                os.close(child[1])
-                child[1] = None
-
-    def reaped(child, status) -> None:
-        pid, child[0], child[3] = child[0], None, status
-        if os.WIFSIGNALED(status):
-            name = signal_name(os.WTERMSIG(status))
-            raise WorkerFailed(f"a worker process (pid {pid}) was killed by {name}; nothing written")
-        if os.WEXITSTATUS(status) != 0 or not child[2]:
-            raise WorkerFailed(f"a worker process (pid {pid}) ended without its results (status "
-                               f"{os.WEXITSTATUS(status)}); nothing written")  # fmt: skip
-
-    with selectors.DefaultSelector() as selector:
-        for child in children:
-            selector.register(child[1], selectors.EVENT_READ, child)
-        stopped_since = {}
-        while any(child[0] is not None for child in children):
-            for key, _ in selector.select(POLL):
-                child = key.data
-                read_all(child, selector, block=False)
-                if child[1] is None:  # the records are in: the worker is leaving
-                    reaped(child, os.waitpid(child[0], 0)[1])
-            for child in children:
-                if child[0] is None:
-                    continue
-                pid, status = os.waitpid(child[0], os.WNOHANG | os.WUNTRACED | os.WCONTINUED)
-                if pid == 0:
-                    continue
-                if os.WIFSTOPPED(status):
-                    stopped_since.setdefault(pid, time.monotonic())
-                elif os.WIFCONTINUED(status):
-                    stopped_since.pop(pid, None)
-                else:  # it ended: whatever it sent is in the pipe
-                    read_all(child, selector, block=True)
-                    reaped(child, status)
-            for pid, since in stopped_since.items():
-                if time.monotonic() - since > STOPPED_GRACE and any(child[0] == pid for child in children):
-                    raise WorkerFailed(f"a worker process (pid {pid}) was stopped (SIGSTOP) and did not continue "
-                                       f"within {STOPPED_GRACE:g} s; nothing written")  # fmt: skip
 
 
 class Layer:
@@ -531,16 +316,17 @@ class Layer:
         self.bias_sum_1, self.bias_sum_2 = self.bias_sums[0], self.bias_sums[1]
 
 
-class Block:
-    """Up to BLOCK networks trained in lockstep; every array has the networks as its last axis.
+class Lockstep:
+    """The math of up to BLOCK networks trained in lockstep; every array has the networks as its last axis.
 
     Steps, each a method, as engine.FastNetwork's: forward(); output_layer_delta();
-    hidden_layer_delta(W2); step() of each layer; error(); record(n). A block whose networks
-    share one order, bias policy and loss takes the paths below without masks; a mixed block
-    takes, per network, the W2 and delta_o its order uses and the bias step its policy asks.
+    hidden_layer_delta(W2); step() of each layer; error(); update() for one update in each
+    network's order. A block whose networks share one order, bias policy and loss takes the
+    paths below without masks; a mixed block takes, per network, the W2 and delta_o its order
+    uses and the bias step its policy asks.
     """
 
-    def __init__(self, inputs, thresholds, rises, trace, trace_iterations, checkpoints):
+    def __init__(self, inputs):
         k = inputs["eta"].shape[-1]
         self.k = k
         pair = lambda a: np.ascontiguousarray(np.broadcast_to(a, (2, k)))  # noqa: E731  (K,) -> the same row twice
@@ -587,25 +373,6 @@ class Block:
         if self.order == "mixed":
             self.W2_for_hidden = np.empty((2, 2, k))
             self.delta_o_before = np.empty((2, k))
-
-        # What is recorded, as this block's own arrays.
-        self.thresholds, self.rises = thresholds, rises
-        self.first_at_or_below = np.full((len(thresholds), k), NOT_REACHED, dtype=np.int64)
-        self.level = np.full(k, max(thresholds, default=-1.0))  # the largest threshold not yet reached
-        self.first_rise_at = np.full(k, NOT_REACHED, dtype=np.int64)
-        self.previous = np.full(k, np.inf)  # E(N − 1) + penalty: +inf once a rise (or divergence) is recorded
-        self.penalty = np.zeros(k)
-        self.diverged_at = np.full(k, NOT_REACHED, dtype=np.int64)
-        self.trace, self.trace_iterations = trace, set(trace_iterations.tolist()) if trace.size else set()
-        self.trace_rows = []
-        self.checkpoints = {int(n): r for r, n in enumerate(checkpoints)}
-        self.kept = {"params": np.full((len(checkpoints), 12, k), np.nan),
-                     "out_o": np.full((len(checkpoints), 2, k), np.nan),
-                     "E_total": np.full((len(checkpoints), k), np.nan)}  # fmt: skip
-        self.every_error = bool(thresholds) or rises  # else E is computed only where it is recorded
-        self.hit, self.rose = np.empty(k, dtype=bool), np.empty(k, dtype=bool)
-
-    # --- the network's math ------------------------------------------------------------------
 
     def layer(self, layer: Layer) -> None:
         """net = W[0] ⊙ input[0] + W[1] ⊙ input[1] + b, out = σ(net), dout/dnet = out (1 − out).
@@ -699,15 +466,35 @@ class Block:
             self.hidden_layer_delta(self.W2)  # with the new W2 (sequential: and the old delta_o)
         self.step(self.hidden)
 
-    # --- recording ---------------------------------------------------------------------------
 
-    def record(self, n: int) -> None:
+class Records:
+    """What a sweep keeps of a block's networks (memory O(K)): the first iteration at or below each
+    threshold, the first rise, the iteration of divergence, the traced errors and the checkpoints."""
+
+    def __init__(self, k: int, thresholds, rises, trace, trace_iterations, checkpoints):
+        self.thresholds, self.rises = thresholds, rises
+        self.first_at_or_below = np.full((len(thresholds), k), NOT_REACHED, dtype=np.int64)
+        self.level = np.full(k, max(thresholds, default=-1.0))  # the largest threshold not yet reached
+        self.first_rise_at = np.full(k, NOT_REACHED, dtype=np.int64)
+        self.previous = np.full(k, np.inf)  # E(N − 1) + penalty: +inf once a rise (or divergence) is recorded
+        self.penalty = np.zeros(k)
+        self.diverged_at = np.full(k, NOT_REACHED, dtype=np.int64)
+        self.trace, self.trace_iterations = trace, set(trace_iterations.tolist()) if trace.size else set()
+        self.trace_rows = []
+        self.checkpoints = {int(n): r for r, n in enumerate(checkpoints)}
+        self.kept = {"params": np.full((len(checkpoints), 12, k), np.nan),
+                     "out_o": np.full((len(checkpoints), 2, k), np.nan),
+                     "E_total": np.full((len(checkpoints), k), np.nan)}  # fmt: skip
+        self.every_error = bool(thresholds) or rises  # else E is computed only where it is recorded
+        self.hit, self.rose = np.empty(k, dtype=bool), np.empty(k, dtype=bool)
+
+    def record(self, net: Lockstep, n: int) -> None:
         """The thresholds newly reached and the rises at iteration n, the traced errors, a checkpoint."""
-        E, hit, rose = self.E_total, self.hit, self.rose
+        E, hit, rose = net.E_total, self.hit, self.rose
         if self.thresholds:
             less_equal(E, self.level, hit)
             if hit.any():
-                self.reached(np.flatnonzero(hit), n)
+                self.reached(E, np.flatnonzero(hit), n)
         if self.rises:
             greater(E, self.previous, rose)
             if rose.any():
@@ -721,12 +508,12 @@ class Block:
             self.trace_rows.append(row)
         if n in self.checkpoints:
             r, gone = self.checkpoints[n], self.diverged_at != NOT_REACHED
-            self.kept["params"][r], self.kept["out_o"][r], self.kept["E_total"][r] = self.params, self.out_o, E
+            self.kept["params"][r], self.kept["out_o"][r], self.kept["E_total"][r] = net.params, net.out_o, E
             for a in self.kept.values():
                 a[r][..., gone] = np.nan
 
-    def reached(self, where, n: int) -> None:
-        E = self.E_total[where]
+    def reached(self, E_total, where, n: int) -> None:
+        E = E_total[where]
         level = np.full(where.size, -1.0)
         for j, threshold in sorted(enumerate(self.thresholds), key=lambda jt: jt[1]):  # smallest first
             first = self.first_at_or_below[j, where]
@@ -736,56 +523,35 @@ class Block:
             level[first == NOT_REACHED] = threshold  # the largest not yet reached wins
         self.level[where] = level
 
-    def not_finite(self) -> np.ndarray:
+    def not_finite(self, net: Lockstep) -> np.ndarray:
         """The networks not yet diverged whose weights, biases or error are not finite."""
-        self.error()
-        finite = np.isfinite(self.params).all(axis=0) & np.isfinite(self.E_total)
+        net.error()
+        finite = np.isfinite(net.params).all(axis=0) & np.isfinite(net.E_total)
         return ~finite & (self.diverged_at == NOT_REACHED)
 
-    def diverge(self, n: int) -> None:
+    def diverge(self, net: Lockstep, n: int) -> None:
         """Mark the networks that diverged at iteration n; nothing more is recorded for them."""
-        where = np.flatnonzero(self.not_finite())
+        where = np.flatnonzero(self.not_finite(net))
         self.diverged_at[where] = n
         self.level[where] = -1.0
         self.penalty[where] = self.previous[where] = np.inf
 
-    def snapshot(self):
-        return [a.copy() for a in (self.params, self.first_at_or_below, self.level, self.first_rise_at,
+    def snapshot(self, net: Lockstep):
+        """The weights and what is recorded so far, to go back to (restore)."""
+        return [a.copy() for a in (net.params, self.first_at_or_below, self.level, self.first_rise_at,
                                    self.previous, self.penalty)] + [len(self.trace_rows)]  # fmt: skip
 
-    def restore(self, saved) -> None:
-        for a, b in zip((self.params, self.first_at_or_below, self.level, self.first_rise_at, self.previous,
+    def restore(self, net: Lockstep, saved) -> None:
+        for a, b in zip((net.params, self.first_at_or_below, self.level, self.first_rise_at, self.previous,
                          self.penalty), saved[:-1], strict=True):  # fmt: skip
             a[...] = b
         del self.trace_rows[saved[-1] :]
-        self.forward()
-        self.error()
+        net.forward()
+        net.error()
 
-    # --- the run -----------------------------------------------------------------------------
-
-    def run(self, iterations: int) -> dict:
-        """Train to `iterations` updates; this block's records, as arrays over its networks.
-
-        Divergence is checked every CHECK_EVERY updates (a non-finite weight stays non-finite);
-        when a check finds some, the block goes back to the previous check and replays those
-        updates with a check after each, so that the iteration is exact.
-        """
-        with np.errstate(all="ignore"):
-            self.forward()
-            self.error()
-            self.diverge(0)
-            self.record(0)
-            n = 0
-            while n < iterations:
-                end = min(n + CHECK_EVERY, iterations)
-                saved = self.snapshot()
-                self.advance(n, end, check=False)
-                if self.not_finite().any():
-                    self.restore(saved)
-                    self.advance(n, end, check=True)
-                n = end
-            self.error()
-        final = self.E_total.copy()
+    def results(self, net: Lockstep) -> dict:
+        """This block's records, as arrays over its networks (the final error from net)."""
+        final = net.E_total.copy()
         final[self.diverged_at != NOT_REACHED] = np.nan
         return {
             "first_at_or_below": self.first_at_or_below, "final_error": final, "first_rise_at": self.first_rise_at,
@@ -794,15 +560,42 @@ class Block:
             "checkpoints": self.kept,
         }  # fmt: skip
 
-    def advance(self, start: int, end: int, check: bool) -> None:
-        update, forward, error, record = self.update, self.forward, self.error, self.record
-        every_error, special = self.every_error, self.trace_iterations | set(self.checkpoints)
-        for n in range(start + 1, end + 1):
-            update()
-            forward()
-            if check:
-                self.diverge(n)  # computes the error
-                record(n)
-            elif every_error or n in special:
-                error()
-                record(n)
+
+def run_block(net: Lockstep, records: Records, iterations: int) -> dict:
+    """Train a block to `iterations` updates, recording as it goes; its records (Records.results).
+
+    The divergence replay: divergence is checked every CHECK_EVERY updates (a non-finite
+    weight stays non-finite); when a check finds some, the block goes back to the previous
+    check and replays those updates with a check after each, so that the iteration is exact.
+    """
+    with np.errstate(all="ignore"):
+        net.forward()
+        net.error()
+        records.diverge(net, 0)
+        records.record(net, 0)
+        n = 0
+        while n < iterations:
+            end = min(n + CHECK_EVERY, iterations)
+            saved = records.snapshot(net)
+            advance(net, records, n, end, check=False)
+            if records.not_finite(net).any():
+                records.restore(net, saved)
+                advance(net, records, n, end, check=True)
+            n = end
+        net.error()
+    return records.results(net)
+
+
+def advance(net: Lockstep, records: Records, start: int, end: int, check: bool) -> None:
+    """Updates start + 1 .. end; the error and the records where they are needed (every update when check)."""
+    update, forward, error, record = net.update, net.forward, net.error, records.record
+    every_error, special = records.every_error, records.trace_iterations | set(records.checkpoints)
+    for n in range(start + 1, end + 1):
+        update()
+        forward()
+        if check:
+            records.diverge(net, n)  # computes the error
+            record(net, n)
+        elif every_error or n in special:
+            error()
+            record(net, n)

@@ -17,7 +17,8 @@ import re
 import signal
 import sys
 
-from backprop.training import MAX_ITERATIONS
+from backprop import validate
+from backprop.validate import MAX_ITERATIONS
 
 ArgumentTypeError = argparse.ArgumentTypeError
 
@@ -34,9 +35,6 @@ class ArgumentParser(argparse.ArgumentParser):
             prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False,
             **kwargs,
         )  # fmt: skip
-        # A value that starts with a minus sign and a digit is a value, not an option, also in a
-        # list: --weights -0.1,0.2,... (argparse's own pattern takes only single numbers).
-        self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -45,7 +43,7 @@ class ArgumentParser(argparse.ArgumentParser):
         """argparse's, but --FLAG=-- is a usage error: argparse drops the '--' and gives the flag
         [] without calling its type (or its const, for an optional value), which would crash later
         or be ignored. Checked on the words as given (up to a lone '--', after which all is positional)."""
-        words = sys.argv[1:] if args is None else list(args)
+        words = joined_negative_values(self, sys.argv[1:] if args is None else list(args))
         for word in words:
             if word == "--":
                 break
@@ -60,6 +58,38 @@ class ArgumentParser(argparse.ArgumentParser):
         return namespace, extras
 
 
+NEGATIVE_VALUE = re.compile(r"-\.?\d")
+
+
+def joined_negative_values(parser: argparse.ArgumentParser, words: list[str]) -> list[str]:
+    """words with "--flag -0.1,0.2" written "--flag=-0.1,0.2" for each flag that takes a value: a word
+    that starts with a minus sign and a digit (or a dot) is a value, not an option, also a list
+    (argparse's own rule takes only single numbers for values). Nothing after a lone '--' changes."""
+    takes_value = {o for a in all_actions(parser) if a.nargs != 0 for o in a.option_strings}
+    joined, i = [], 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            return joined + words[i:]
+        if word in takes_value and i + 1 < len(words) and NEGATIVE_VALUE.match(words[i + 1]):
+            joined.append(f"{word}={words[i + 1]}")
+            i += 2
+            continue
+        joined.append(word)
+        i += 1
+    return joined
+
+
+def all_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    """The actions of parser and of its subcommands' parsers."""
+    found = []
+    for action in parser._actions:
+        found.append(action)
+        for sub in (action.choices or {}).values() if isinstance(action, argparse._SubParsersAction) else ():
+            found += all_actions(sub)
+    return found
+
+
 def option_strings(parser: argparse.ArgumentParser) -> set[str]:
     """Every option string of parser and of its subcommands' parsers."""
     found = set()
@@ -70,19 +100,21 @@ def option_strings(parser: argparse.ArgumentParser) -> set[str]:
     return found
 
 
-def whole_number(text: str, low: int = 0, high: int = MAX_ITERATIONS) -> int:
+def typed(rule, text: str):
+    """rule(text), its ValueError as argparse's ArgumentTypeError (the one-line usage error)."""
     try:
-        value = int(text)
-    except ValueError:
-        raise ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise ArgumentTypeError(f"{text} is outside {low:,}..{high:,}")
-    return value
+        return rule(text)
+    except ValueError as exc:
+        raise ArgumentTypeError(str(exc)) from None
+
+
+def whole_number(text: str, low: int = 0, high: int = MAX_ITERATIONS) -> int:
+    return typed(validate.Count("count", low, high).text, text)
 
 
 def iteration_count(text: str) -> int:
-    """An iteration count: a whole number from 0 to training.MAX_ITERATIONS."""
-    return whole_number(text, 0, MAX_ITERATIONS)
+    """An iteration count: a whole number from 0 to validate.MAX_ITERATIONS."""
+    return typed(validate.ITERATIONS.text, text)
 
 
 def positive_count(text: str) -> int:
@@ -91,17 +123,11 @@ def positive_count(text: str) -> int:
 
 def finite_real(text: str, zero_allowed: bool) -> float:
     """A finite number above zero (or at least zero when zero_allowed)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and (value >= 0 if zero_allowed else value > 0)):
-        raise ArgumentTypeError(f"{text} is not a {'finite number >= 0' if zero_allowed else 'positive finite number'}")
-    return value
+    return typed((validate.AT_LEAST_ZERO if zero_allowed else validate.LEARNING_RATE).text, text)
 
 
 def positive_real(text: str) -> float:
-    """A learning rate: a finite number above zero."""
+    """A learning rate: a finite number above zero (validate.LEARNING_RATE)."""
     return finite_real(text, zero_allowed=False)
 
 

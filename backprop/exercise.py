@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import numbers
 import re
 import sys
@@ -28,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop import cli, files, general
+from backprop import cli, files, general, validate
 from backprop.worked_example import (
     B1_INIT,
     B2_INIT,
@@ -182,10 +181,10 @@ def numbers_list(text: str, low: int, high: int, what: str) -> tuple:
     if not low <= len(values) <= high:
         count = str(low) if low == high else f"{low} or {high}"
         raise argparse.ArgumentTypeError(f"needs {count} comma-separated numbers ({what}), got {len(values)}: {text!r}")
-    for value in values:
-        if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{value} is not a finite number")
-    return tuple(values)
+    try:
+        return tuple(validate.FINITE.number(value, str(value)) for value in values)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def pair(what: str):
@@ -194,10 +193,10 @@ def pair(what: str):
 
 def targets(values) -> tuple:
     """The targets, each in [0, 1]: what a sigmoid output can come near (its E stays at most 1)."""
-    for t in values:
-        if not 0 <= t <= 1:
-            raise argparse.ArgumentTypeError(f"target {t:g} is outside [0, 1], the range of a sigmoid output")
-    return tuple(values)
+    try:
+        return tuple(validate.TARGET.number(t, str(t)) for t in values)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def one_or_two(what: str):
@@ -415,7 +414,8 @@ def example_value(key: str, value, layers: tuple = (2, 2, 2)):
                 raise ValueError(f"{v!r} is not one of {', '.join(known)}")
         return tuple(value)
     if key == "learning_rate":
-        return cli.positive_real(str(finite_numbers([value], 1, 1)[0]))
+        number = finite_numbers([value], 1, 1)[0]
+        return validate.LEARNING_RATE.number(number, str(number))
     if key in ("W1", "W2", "W3"):
         layer = int(key[1])
         if layer >= len(layers):
@@ -450,8 +450,9 @@ def finite_numbers(values: list, low: int, high: int) -> tuple:
     if not low <= len(values) <= high:
         raise ValueError(f"needs {low if low == high else f'{low} or {high}'} numbers, got {len(values)}")
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(float(v)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
             raise ValueError(f"{files.quoted(v)} is not a finite number")
+        validate.FINITE.number(float(v), files.quoted(v))
     return tuple(float(v) for v in values)
 
 
@@ -489,11 +490,13 @@ def parse_args(parser: argparse.ArgumentParser, argv=None, orders=ORDERS, any_sh
         parser.error(f"{known.example}: {OTHER_SHAPE}")
     if order is not None and order not in orders:
         parser.error(f"{known.example}: order {order!r} is not this script's ({', '.join(orders)})")
-    if not parser.exercise_settings:  # a script without these flags runs the post's or refuses
-        for key in ("learning_rate", "biases", "loss"):
-            if from_file.pop(key, getattr(POST, key)) != getattr(POST, key):
-                parser.error(f"{known.example}: this script cannot honour a {key} other than the post's")
-    parser.set_defaults(**from_file)
+    honoured = parser.exercise_settings  # True: all three; False: none; or the keys it honours (sweep.py: η)
+    unheld = [] if honoured is True else [k for k in ("learning_rate", "biases", "loss") if k not in (honoured or ())]
+    for key in unheld:  # a script without the flag runs the post's value or refuses the file's
+        if from_file.pop(key, getattr(POST, key)) != getattr(POST, key):
+            parser.error(f"{known.example}: this script cannot honour a {key} other than the post's")
+    for taker in (parser, *subcommand_parsers(parser)):  # a subcommand's own defaults would hide the parser's
+        taker.set_defaults(**from_file)
     args = parser.parse_args(argv)
     settings = {k: v for k, v in vars(args).items() if k in SETTINGS and v is not None}
     shape = shape_of(args)
@@ -517,18 +520,23 @@ def parse_args(parser: argparse.ArgumentParser, argv=None, orders=ORDERS, any_sh
     return args, Exercise(**settings, order=order)
 
 
+def subcommand_parsers(parser: argparse.ArgumentParser) -> list:
+    """The parsers of parser's subcommands (sweep.py's learning-rate, init, grid)."""
+    return [p for a in parser._actions if isinstance(a, argparse._SubParsersAction) for p in a.choices.values()]
+
+
 OTHER_SHAPE = (f"this script runs the post's 2-2-2 network (sigmoid layers, one training example, a squared error); "
                f"{ANY_SHAPE} writes out and checks an exercise of another shape")  # fmt: skip
 
 
-SHAPE_FLAGS = ("--layers", "--hidden-activation", "--output-activation", "--reduction", "--b3", "--example")
+SHAPE_FLAGS = ("--layers", "--hidden-activation", "--output-activation", "--reduction", "--b3")
 
 
 def refuse_shape_flags(parser: argparse.ArgumentParser, argv) -> None:
-    """A script of the post's comparison without network flags (sweep.py): a flag of another shape is bad usage
-    naming ANY_SHAPE, not an unknown argument."""
+    """A script of the post's comparison whose network flags sit on its subcommands (sweep.py): a flag of another
+    shape is bad usage naming ANY_SHAPE, wherever it stands, not an unknown argument."""
     for arg in sys.argv[1:] if argv is None else argv:
-        if str(arg).split("=")[0] in SHAPE_FLAGS:
+        if str(arg).split("=")[0] in SHAPE_FLAGS and not str(arg).endswith("=--"):  # --FLAG=--: the parser's error
             parser.error(f"{str(arg).split('=')[0]}: {OTHER_SHAPE}")
 
 

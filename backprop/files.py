@@ -20,8 +20,6 @@ import stat
 import sys
 import tempfile
 
-from backprop.cli import fail
-
 
 class Unwritable(OSError):
     """A file this module refuses to replace; strerror says why."""
@@ -242,75 +240,72 @@ def update_block(path, name: str, content: str) -> bool:
         return True
 
 
-class Block:
-    """A README's marked block for --update or --check, opened before the work that fills it.
+class FileFailure(Exception):
+    """A file that cannot be read, replaced or used as asked: str() is the line the command-line
+    layer prints after the script's name (backprop/readme_cli.py)."""
+
+
+class Stale(FileFailure):
+    """--check found the block out of date: diff holds the unified diff's lines (current -> generated)."""
+
+    def __init__(self, line: str, diff: list[str]):
+        super().__init__(line)
+        self.diff = diff
+
+
+def read_or_fail(path, suffix: str = "") -> str:
+    """read_text(path), or FileFailure with the line that says why (and suffix)."""
+    try:
+        return read_text(path)
+    except TooLarge as exc:
+        raise FileFailure(f"cannot read {path}: {exc}{suffix}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FileFailure(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}{suffix}") from None
+
+
+class MarkedBlock:
+    """A README's (or docs page's) marked block for --update or --check, opened before the work that fills it.
 
     open() reads the file and checks its markers (and, for --update, that it can be
-    replaced): a failure is one line and status 1 before any training. finish(content)
-    then rewrites the block (update_block: under a lock, in the text as it is then) or
-    compares it (regardless of line endings).
+    replaced), raising FileFailure before any training. finish(content) then rewrites the
+    block (update_block: under a lock, in the text as it is then) or compares it (regardless
+    of line endings), raising Stale when it is out of date.
     """
 
     def __init__(self, path: str, name: str, text: str, check: bool):
         self.path, self.name, self.text, self.check = path, name, text, check
 
-    @staticmethod
-    def read(prog: str, path: str) -> str | int:
-        """The file's text, or the exit status after one error line."""
-        try:
-            return read_text(path)
-        except TooLarge as exc:
-            return fail(prog, f"cannot read {path}: {exc}")
-        except (OSError, UnicodeDecodeError) as exc:
-            return fail(prog, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
-
     @classmethod
-    def open(cls, prog: str, path: str, name: str, check: bool) -> Block | int:
-        """The Block, or the exit status after one error line."""
-        text = cls.read(prog, path)
-        if isinstance(text, int):
-            return text
+    def open(cls, path: str, name: str, check: bool) -> MarkedBlock:
+        text = read_or_fail(path)
         try:
             replace_block(text, name, "")
         except MarkerError as exc:
-            return fail(prog, f"{path}: {exc}; nothing written")
+            raise FileFailure(f"{path}: {exc}; nothing written") from None
         reason = None if check else why_unwritable(path)
         if reason:
-            return fail(prog, f"cannot write {path}: {reason}; nothing written")
+            raise FileFailure(f"cannot write {path}: {reason}; nothing written")
         return cls(path, name, text, check)
 
-    @classmethod
-    def from_args(cls, prog: str, args, name: str) -> Block | int | None:
-        """The Block of --update or --check (cli.add_readme_block), None when neither was given."""
-        if not (args.update or args.check):
-            return None
-        return cls.open(prog, args.update or args.check, name, check=bool(args.check))
-
-    def finish(self, prog: str, content: str) -> int:
-        """--update: rewrite the block atomically; --check: exit 1 and a diff when it is stale."""
+    def finish(self, content: str) -> None:
+        """--update: rewrite the block atomically; --check: Stale when it is out of date."""
         if self.check:
-            text = self.read(prog, self.path)  # as it is now
-            if isinstance(text, int):
-                return text
+            text = read_or_fail(self.path)  # as it is now
             try:
                 new = replace_block(text, self.name, content)
             except MarkerError as exc:
-                return fail(prog, f"{self.path}: {exc}")
+                raise FileFailure(f"{self.path}: {exc}") from None
             if same_text(new, text):
-                return 0
+                return
             text, new = text.replace("\r\n", "\n"), new.replace("\r\n", "\n")
             diff = difflib.unified_diff(text.splitlines(keepends=True), new.splitlines(keepends=True),
                                         f"{self.path} (current)", f"{self.path} (generated)")  # fmt: skip
-            sys.stdout.writelines(diff)
-            return fail(prog, f"{self.path}: the {self.name} block is out of date; run with --update {self.path}")
+            raise Stale(f"{self.path}: the {self.name} block is out of date; run with --update {self.path}", list(diff))
         try:
             update_block(self.path, self.name, content)
         except MarkerError as exc:
-            return fail(prog, f"{self.path}: {exc}; nothing written")
-        except TooLarge as exc:
-            return fail(prog, f"cannot read {self.path}: {exc}; nothing written")
-        except UnicodeDecodeError as exc:
-            return fail(prog, f"cannot read {self.path}: {exc}; nothing written")
+            raise FileFailure(f"{self.path}: {exc}; nothing written") from None
+        except (TooLarge, UnicodeDecodeError) as exc:
+            raise FileFailure(f"cannot read {self.path}: {exc}; nothing written") from None
         except OSError as exc:
-            return fail(prog, f"cannot write {self.path}: {exc.strerror or exc}")
-        return 0
+            raise FileFailure(f"cannot write {self.path}: {exc.strerror or exc}") from None

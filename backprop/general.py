@@ -97,14 +97,21 @@ def givens(ex, a) -> dict:
 # --- the functions --------------------------------------------------------------------------------
 
 
+def sigmoid(net: float) -> float:
+    return 1.0 / (1.0 + math.exp(-net)) if net >= 0 else math.exp(net) / (1.0 + math.exp(net))
+
+
+# out = f(net), by name (softmax, which takes the whole layer, is softmax() below).
+ACTIVATIONS = {
+    "sigmoid": sigmoid,
+    "tanh": math.tanh,
+    "relu": lambda net: max(0.0, net),
+    "linear": lambda net: net,
+}
+
+
 def activate(kind: str, net: float) -> float:
-    if kind == "sigmoid":
-        return 1.0 / (1.0 + math.exp(-net)) if net >= 0 else math.exp(net) / (1.0 + math.exp(net))
-    if kind == "tanh":
-        return math.tanh(net)
-    if kind == "relu":
-        return max(0.0, net)
-    return net
+    return ACTIVATIONS[kind](net)
 
 
 def softmax(nets, j: int) -> float:

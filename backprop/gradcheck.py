@@ -81,13 +81,13 @@ def finite_difference_gradient(ex: Exercise) -> np.ndarray:
     return central_difference_gradient(total_error, [theta])[0]
 
 
-def gradient_check(train, method, ex: Exercise):
+def gradient_check(train, order, ex: Exercise):
     """Lines of a report and whether every check passed.
 
-    Every parameter whose update the method takes at the initial weights must equal
+    Every parameter whose update the order takes at the initial weights must equal
     −η × the finite-difference gradient, within the finite difference's error (1e-8·η)
     plus the rounding of the parameter itself (4 units in its last place: a step is read
-    as the difference of two weights). The sequential method's hidden-layer update is
+    as the difference of two weights). The sequential order's hidden-layer update is
     not a gradient step: for those parameters the report shows the departure at η, η/2
     and η/4 and checks that it shrinks as η², where it stands above that rounding.
     Raises ValueError when η/4 is 0 in double precision, TrainingDiverged when a step overflows.
@@ -101,7 +101,7 @@ def gradient_check(train, method, ex: Exercise):
     resolution = 4 * np.spacing(np.abs(theta))  # what a weight's rounding hides of a step
     tolerance = 1e-8 * learning_rate + resolution
     lines = [
-        f"gradient check of the {method} method's first update, learning rate η = {learning_rate:g}, "
+        f"gradient check of the {order} method's first update, learning rate η = {learning_rate:g}, "
         f"biases {biases}, loss {loss}",
         "reference: −η × dE/dθ by central differences (h = 1e-6) at the "
         + ("blog's initial weights" if ex.is_posts_network() else "initial weights of your network"),
@@ -114,7 +114,7 @@ def gradient_check(train, method, ex: Exercise):
     departing = []
     for i, name in enumerate(names):
         step, reference, diff = departures[0][i] - learning_rate * fd[i], -learning_rate * fd[i], departures[0][i]
-        if method == "sequential" and name in hidden_layer:
+        if order == "sequential" and name in hidden_layer:
             verdict = "departs (sequential order, see below)"
             departing.append(i)
         elif abs(diff) <= tolerance[i]:

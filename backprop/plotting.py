@@ -1,11 +1,11 @@
-"""What the three plot scripts share: one look per method, the common flags,
-training both methods once, titles, and reproducible atomic saving.
+"""What the three plot scripts share: one look per update order, the common flags,
+training both orders once, titles, and reproducible atomic saving.
 
 Figures are built with matplotlib.figure.Figure, not pyplot, so drawing needs no
 display and keeps no global state; pyplot is imported only for --show.
 
 Colours are Paul Tol's "high contrast" scheme, made for colour-blind readers and
-for greyscale: its yellow is light and its blue dark. The two methods also differ
+for greyscale: its yellow is light and its blue dark. The two orders also differ
 in line style and width, and keep the same look on every panel of every figure.
 """
 
@@ -27,16 +27,16 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator, ScalarFor
 from backprop import cli, exercise, files, training
 from backprop.training import MAX_ITERATIONS, TrainingDiverged, Trajectory
 
-METHODS = ("sequential", "parallel")
+ORDERS = ("sequential", "parallel")  # the two orders the plot scripts compare
 # Sequential: wide solid yellow. Parallel: narrow dashed dark blue, drawn on top, so that
 # where the two curves coincide (most of the time) both stay visible.
 STYLE = {
     "sequential": dict(color="#DDAA33", linestyle="-", linewidth=2.6, zorder=2),
     "parallel": dict(color="#004488", linestyle=(0, (5, 3)), linewidth=1.3, zorder=3),
 }
-MARKER = {"sequential": "o", "parallel": "s"}  # where a single point of a method is marked
+MARKER = {"sequential": "o", "parallel": "s"}  # where a single point of an order is marked
 TARGET_STYLE = dict(color="black", linestyle=":", linewidth=1.2, label="target")
-# A quantity that compares the two methods (a difference, a ratio) is one line of its own.
+# A quantity that compares the two orders (a difference, a ratio) is one line of its own.
 COMPARISON_STYLE = dict(color="#BB5566", linestyle="-", linewidth=1.5)
 
 DEFAULT_ITERATIONS = 10_000
@@ -96,6 +96,13 @@ def main(prog: str, doc: str, argv, draw) -> int:
     1 a runtime failure (unwritable folder, diverged training), 2 bad usage.
     """
     args, ex = exercise.parse_args(parser(prog, doc), argv)
+    return write_figures(prog, args, lambda: draw(*train_both(args.iterations, ex)))
+
+
+def write_figures(prog: str, args, make) -> int:
+    """What every figure script does with the figures make() returns ({file stem: Figure}, after its
+    training): the folder checked before, the figures saved into it and their paths printed, shown
+    with --show; a diverged training or an unwritable folder is one line and status 1."""
     if not args.show:
         matplotlib.use("Agg")
     outdir = str(args.outdir)
@@ -103,10 +110,9 @@ def main(prog: str, doc: str, argv, draw) -> int:
     if reason:
         return cli.fail(prog, f"output folder {outdir!r} {reason}")
     try:
-        sequential, parallel = train_both(args.iterations, ex)
+        figures = make()
     except TrainingDiverged as exc:
         return cli.fail(prog, str(exc))
-    figures = draw(sequential, parallel)
     try:
         paths = save(figures, args.outdir, args.format, args.dpi)
     except OSError as exc:
@@ -127,9 +133,9 @@ def record_every(iterations: int) -> int:
 
 
 def train_both(iterations: int, ex: exercise.Exercise = exercise.POST):
-    """Each method trained once, to `iterations` updates: (sequential, parallel) Trajectories."""
+    """Each order trained once, to `iterations` updates: (sequential, parallel) Trajectories."""
     k = record_every(iterations)
-    return tuple(training.train(method, iterations, **ex.training(), record_every=k) for method in METHODS)
+    return tuple(training.train(order, iterations, **ex.training(), record_every=k) for order in ORDERS)
 
 
 # --- drawing helpers ----------------------------------------------------------------------
@@ -185,14 +191,14 @@ def below_title(fig, inches: float) -> float:
 def figure_legend(fig, target: bool = False, extra=()) -> None:
     """One legend for the whole figure, in one row centred just under the title.
     extra: more entries, each a dict of line properties with a label."""
-    styles = [dict(label=m, **STYLE[m]) for m in METHODS] + ([TARGET_STYLE] if target else []) + list(extra)
+    styles = [dict(label=m, **STYLE[m]) for m in ORDERS] + ([TARGET_STYLE] if target else []) + list(extra)
     handles = [Line2D([], [], **style) for style in styles]
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, below_title(fig, LEGEND_GAP)),
                ncol=len(handles), frameon=False)  # fmt: skip
 
 
-def plot_methods(ax, trajectories, values):
-    """One line per method: values(t) against t.iteration, in the method's style."""
+def plot_orders(ax, trajectories, values):
+    """One line per order: values(t) against t.iteration, in the order's style."""
     for t in trajectories:
         ax.plot(t.iteration, values(t), label=t.method, **STYLE[t.method])
 

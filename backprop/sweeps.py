@@ -97,35 +97,59 @@ def train(kind, settings, orders, learning_rate, w, b1, b2, x, target, iteration
                  as_float(target), result)  # fmt: skip
 
 
-def post_weights(k: int) -> np.ndarray:
-    return np.tile(np.concatenate([W1_INIT.ravel(), W2_INIT.ravel()]), (k, 1))
+# The post's network, the base of every sweep unless it is given another (base=): w1..w8, b1, b2, inputs, targets.
+POST_BASE = {"w": np.concatenate([W1_INIT.ravel(), W2_INIT.ravel()]), "b1": B1_INIT, "b2": B2_INIT, "x": INPUT,
+             "target": TARGET}
+
+
+def base_network(base: dict | None) -> dict:
+    """base's w (8,), b1, b2 (numbers), x (2,), target (2,), the post's where base says nothing."""
+    given = {**POST_BASE, **(base or {})}
+    return {k: np.asarray(v, dtype=float) if k in ("w", "x", "target") else float(v) for k, v in given.items()}
+
+
+def with_network(settings: dict, base: dict | None) -> dict:
+    """settings, and for a base that is not the post's network, its numbers under "network"."""
+    n = base_network(base)
+    if all(np.array_equal(n[k], POST_BASE[k]) for k in POST_BASE):
+        return settings
+    return {**settings, "network": {"inputs": n["x"].tolist(), "targets": n["target"].tolist(),
+                                    "weights": n["w"].tolist(), "b1": n["b1"], "b2": n["b2"]}}
+
+
+def post_weights(k: int, base: dict | None = None) -> np.ndarray:
+    return np.tile(base_network(base)["w"], (k, 1))
 
 
 def learning_rate_sweep(low, high, num, iterations, thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None,
-                        on_progress=None) -> Sweep:  # fmt: skip
-    """The post's network at num learning rates log-spaced from low to high (on_progress: see train())."""
+                        on_progress=None, base=None) -> Sweep:  # fmt: skip
+    """The post's network (or base: see base_network()) at num learning rates log-spaced from low to high
+    (on_progress: see train())."""
     etas = np.geomspace(low, high, num)
-    settings = {"from": low, "to": high, "num": num, "iterations": iterations}
-    return train("learning-rate", settings, orders, etas, post_weights(num), np.full(num, B1_INIT),
-                 np.full(num, B2_INIT), np.tile(INPUT, (num, 1)), np.tile(TARGET, (num, 1)), iterations, thresholds,
-                 workers, on_progress)  # fmt: skip
+    settings = with_network({"from": low, "to": high, "num": num, "iterations": iterations}, base)
+    n = base_network(base)
+    return train("learning-rate", settings, orders, etas, post_weights(num, base), np.full(num, n["b1"]),
+                 np.full(num, n["b2"]), np.tile(n["x"], (num, 1)), np.tile(n["target"], (num, 1)), iterations,
+                 thresholds, workers, on_progress)  # fmt: skip
 
 
 def init_sweep(networks, iterations, learning_rate=0.5, distribution="uniform", scale=1.0, random_targets=False,
-               seed=0, thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None, on_progress=None) -> Sweep:  # fmt: skip
+               seed=0, thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None, on_progress=None,
+               base=None) -> Sweep:  # fmt: skip
     """networks starting weights w1..w8 drawn uniform in [−scale, scale] or normal with sd scale
-    (and, with random_targets, targets uniform in (0, 1)); the post's inputs and biases (on_progress: see
-    train())."""
-    w, target = random_starts(networks, distribution, scale, random_targets, seed)
-    settings = {"networks": networks, "iterations": iterations, "learning_rate": learning_rate,
-                "distribution": distribution, "scale": scale, "random_targets": random_targets,
-                "seed": seed}  # fmt: skip
-    return train("init", settings, orders, np.full(networks, learning_rate), w, np.full(networks, B1_INIT),
-                 np.full(networks, B2_INIT), np.tile(INPUT, (networks, 1)), target, iterations, thresholds,
+    (and, with random_targets, targets uniform in (0, 1)); the post's inputs, targets and biases, or
+    base's (on_progress: see train())."""
+    n = base_network(base)
+    w, target = random_starts(networks, distribution, scale, random_targets, seed, n["target"])
+    settings = with_network({"networks": networks, "iterations": iterations, "learning_rate": learning_rate,
+                             "distribution": distribution, "scale": scale, "random_targets": random_targets,
+                             "seed": seed}, base)  # fmt: skip
+    return train("init", settings, orders, np.full(networks, learning_rate), w, np.full(networks, n["b1"]),
+                 np.full(networks, n["b2"]), np.tile(n["x"], (networks, 1)), target, iterations, thresholds,
                  workers, on_progress)  # fmt: skip
 
 
-def random_starts(networks, distribution="uniform", scale=1.0, random_targets=False, seed=0):
+def random_starts(networks, distribution="uniform", scale=1.0, random_targets=False, seed=0, targets=TARGET):
     """(w (networks, 8), target (networks, 2)): the init sweep's random starts."""
     rng = np.random.default_rng(seed)
     if distribution == "uniform":
@@ -134,7 +158,7 @@ def random_starts(networks, distribution="uniform", scale=1.0, random_targets=Fa
         w = rng.normal(0.0, scale, (networks, 8))
     else:
         raise ValueError(f"unknown distribution {distribution!r}; choose uniform or normal")
-    target = np.tile(TARGET, (networks, 1))
+    target = np.tile(targets, (networks, 1))
     if random_targets:
         target = 1.0 - rng.uniform(0.0, 1.0, (networks, 2))  # in (0, 1]; 1.0 itself has probability 2^−53
         target[target == 1.0] = 0.5
@@ -142,17 +166,20 @@ def random_starts(networks, distribution="uniform", scale=1.0, random_targets=Fa
 
 
 def grid_sweep(low, high, num, networks, iterations, distribution="uniform", scale=1.0, random_targets=False, seed=0,
-               thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None, on_progress=None) -> Sweep:  # fmt: skip
+               thresholds=THRESHOLDS, orders=ALL_ORDERS, workers=None, on_progress=None,
+               base=None) -> Sweep:  # fmt: skip
     """The same `networks` random starts (random_starts()) at each of num learning rates log-spaced from
-    low to high, in each order: start i × networks + j is random start j at the i-th learning rate."""
+    low to high, in each order: start i × networks + j is random start j at the i-th learning rate
+    (the inputs, targets and biases the post's, or base's)."""
     etas = np.geomspace(low, high, num)
-    w, target = random_starts(networks, distribution, scale, random_targets, seed)
-    settings = {"from": low, "to": high, "num": num, "networks": networks, "iterations": iterations,
-                "distribution": distribution, "scale": scale, "random_targets": random_targets,
-                "seed": seed}  # fmt: skip
+    n = base_network(base)
+    w, target = random_starts(networks, distribution, scale, random_targets, seed, n["target"])
+    settings = with_network({"from": low, "to": high, "num": num, "networks": networks, "iterations": iterations,
+                             "distribution": distribution, "scale": scale, "random_targets": random_targets,
+                             "seed": seed}, base)  # fmt: skip
     k = num * networks
-    return train("grid", settings, orders, np.repeat(etas, networks), np.tile(w, (num, 1)), np.full(k, B1_INIT),
-                 np.full(k, B2_INIT), np.tile(INPUT, (k, 1)), np.tile(target, (num, 1)), iterations, thresholds,
+    return train("grid", settings, orders, np.repeat(etas, networks), np.tile(w, (num, 1)), np.full(k, n["b1"]),
+                 np.full(k, n["b2"]), np.tile(n["x"], (k, 1)), np.tile(target, (num, 1)), iterations, thresholds,
                  workers, on_progress)  # fmt: skip
 
 
@@ -195,7 +222,7 @@ def learning_rate_summary(s: Sweep) -> dict:
     reference threshold, the η ranges that miss it, the smallest η whose error rises, and diverges."""
     r = s.result
     etas = s.learning_rate
-    out = {"reference_threshold": s.reference, "saturation_error": saturation_error(TARGET), "orders": {}}
+    out = {"reference_threshold": s.reference, "saturation_error": saturation_error(s.target[0]), "orders": {}}
     for order in s.orders:
         idx = s.of(order)
         fastest = {}

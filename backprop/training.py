@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop import scalar
+from backprop import scalar, validate
 from backprop.engine import UPDATES, FastNetwork
 from backprop.worked_example import (
     B1_INIT,
@@ -34,9 +34,8 @@ from backprop.worked_example import (
     errors,
 )
 
-# The largest iteration count the command lines accept: 10^8 updates take about
-# a quarter of an hour without recording (see docs/speed.md, bench_training).
-MAX_ITERATIONS = 100_000_000
+# The largest iteration count the command lines and train() accept (declared in backprop/validate.py).
+MAX_ITERATIONS = validate.MAX_ITERATIONS
 
 # What one recorded row costs (Trajectory.nbytes per row: 29 numbers of state and gradient,
 # the error and the iteration), and at most how many rows a run records: 10^7 rows are 2.5 GB
@@ -62,9 +61,9 @@ class Trajectory:
     """What a training run records; the first axis of every array is the recorded row.
 
     Row r holds iteration[r] (the state after that many updates): the weights, the
-    forward pass at those weights, and grad_*, the gradient that the method's next
-    update applies from that state (W ← W − η grad). For the sequential method,
-    grad_w1 is taken with the already-updated W2; for the alternating method, with the
+    forward pass at those weights, and grad_*, the gradient that the order's next
+    update applies from that state (W ← W − η grad). For the sequential order,
+    grad_w1 is taken with the already-updated W2; for the alternating order, with the
     updated W2 and delta_o recomputed there (the delta_h actually applied). The final row is recorded exactly,
     and its grad_* are those the next update would apply.
     """
@@ -139,11 +138,11 @@ def bias_phrase(biases: str) -> str:
     return "biases fixed" if biases == "fixed" else BIAS_WORDS[biases]
 
 
-def describe_settings(method, iterations, learning_rate, biases, loss) -> str:
+def describe_settings(order, iterations, learning_rate, biases, loss) -> str:
     """One line naming every setting that produces a run's numbers."""
     bias = BIAS_WORDS[biases]
     return (
-        f"{method} updates, {updates(iterations)} (iteration N = after N updates), "
+        f"{order} updates, {updates(iterations)} (iteration N = after N updates), "
         f"learning rate {learning_rate:g}, {bias}, loss {loss}: {LOSSES[loss]}"
     )
 
@@ -166,19 +165,11 @@ def diverged(iteration: int, learning_rate: float, what: str) -> TrainingDiverge
 
 
 def check_iterations(iterations) -> int:
-    if isinstance(iterations, bool) or not isinstance(iterations, numbers.Integral):
-        raise ValueError(f"iterations must be a whole number, not {iterations!r}")
-    if not 0 <= iterations <= MAX_ITERATIONS:
-        raise ValueError(f"iterations must be between 0 and {MAX_ITERATIONS:,}, not {iterations:,}")
-    return int(iterations)
+    return validate.ITERATIONS.value(iterations)
 
 
 def check_learning_rate(learning_rate) -> float:
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real):
-        raise ValueError(f"learning rate must be a number, not {learning_rate!r}")
-    if not (math.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"learning rate must be positive and finite, not {learning_rate!r}")
-    return float(learning_rate)
+    return validate.LEARNING_RATE.value(learning_rate)
 
 
 def most_recorded(iterations: int, record_every: int = 1, checkpoints=()) -> int:

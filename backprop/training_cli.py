@@ -6,11 +6,12 @@ Each script names its update order; everything else (flags, text and JSON output
 
 from __future__ import annotations
 
+import functools
 import json
 
 import numpy as np
 
-from backprop import cli, exercise, gradcheck, progress
+from backprop import cli, exercise, gradcheck, progress, training
 from backprop.training import (
     COUNTING,
     MAX_ITERATIONS,
@@ -54,13 +55,16 @@ def training_parser(prog: str, doc: str) -> cli.ArgumentParser:
 SHOW_PROGRESS_FROM = 1_000_000  # updates: a bar from here on (about a second)
 
 
-def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
-    """The command line of a training script whose train() follows ann_numpy.train's signature."""
+def training_main(order: str, prog: str, doc: str, argv=None, *, train=None) -> int:
+    """The command line of a training script that trains in one update order: training.train(order, ...)
+    (train replaces it, with training.train's signature less the order: a test's faulty update)."""
+    if train is None:
+        train = functools.partial(training.train, order)
     parser = training_parser(prog, doc)
-    args, ex = exercise.parse_args(parser, argv, orders=(method,))
+    args, ex = exercise.parse_args(parser, argv, orders=(order,))
     if args.check_gradients:
         try:
-            lines, ok = gradcheck.gradient_check(train, method, ex)
+            lines, ok = gradcheck.gradient_check(train, order, ex)
         except (TrainingDiverged, ValueError) as exc:
             return cli.fail(prog, f"cannot check the gradients at learning rate {ex.learning_rate:g}: {exc}")
         print("\n".join(lines))
@@ -70,7 +74,7 @@ def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
         parser.error(f"--print-every {args.print_every:,} over {args.iterations:,} updates would mean "
                      f"{memory_text(rows)}; print at most {MAX_RECORDED_ROWS:,} rows")
 
-    settings = describe_settings(method, args.iterations, ex.learning_rate, ex.biases, ex.loss)
+    settings = describe_settings(order, args.iterations, ex.learning_rate, ex.biases, ex.loss)
     stream_errors = bool(args.print_every) and not args.json
     if not args.json:
         if not ex.is_posts_network():

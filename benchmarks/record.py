@@ -3,7 +3,7 @@
 Each benchmark prints its report as before; with `--update docs/speed.md` the same report is
 also written between the `<!-- NAME:start -->` and `<!-- NAME:end -->` markers of that page
 (NAME is the benchmark's module name), through the scripts' block machinery
-(backprop.files.Block): the page is read and its markers checked before the measurement,
+(backprop.readme_cli, backprop.files.MarkedBlock): the page is read and its markers checked before the measurement,
 and only the block is rewritten, atomically.
 """
 
@@ -16,7 +16,7 @@ import platform
 import shlex
 import sys
 
-from backprop import cli, files
+from backprop import cli, readme_cli
 
 PACKAGES = ("numpy", "matplotlib", "scikit-learn", "torch")
 
@@ -68,7 +68,7 @@ class Tee(io.TextIOBase):
 def run(name: str, args, argv, measure) -> int:
     """measure() prints the report; with --update, the report also goes into the page's block."""
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
-    block = files.Block.open(name, args.update, name, check=False) if args.update else None
+    block = readme_cli.open_block(name, args.update, name, check=False) if args.update else None
     if isinstance(block, int):
         return block
     tee = Tee(sys.stdout)
@@ -76,4 +76,4 @@ def run(name: str, args, argv, measure) -> int:
         status = measure() or 0
     if block is None or status:
         return status
-    return block.finish(name, f"{header(name, argv)}\n\n```\n{tee.copy.getvalue().rstrip()}\n```")
+    return readme_cli.finish(name, block, f"{header(name, argv)}\n\n```\n{tee.copy.getvalue().rstrip()}\n```")

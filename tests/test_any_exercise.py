@@ -240,7 +240,7 @@ def test_the_posts_scripts_refuse_another_shape_naming_the_one_that_handles_it(m
                   ["--loss", "ce"], ["--hidden-activation=tanh"], ["--inputs", "1,2;3,4"]):
         result = call(main, *flags, capsys=capsys)
         if main is sweep.main and flags[0] in ("--loss", "--inputs"):
-            continue  # sweep.py takes no network flags: these are unknown arguments there
+            continue  # sweep.py takes the network flags after a sweep's name: before it they are unknown arguments
         assert_one_line_error(result, main.__module__ + ".py", 2)
         assert "ann_numpy_no_loop.py" in result[2], (flags, result[2])
 

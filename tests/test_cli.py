@@ -100,7 +100,7 @@ def wrong_train(error_in_w6):
 
 
 def test_check_gradients_fails_on_a_wrong_update(capsys):
-    status = training_cli.training_main(wrong_train(1e-6), "parallel", "x.py", "", ["--check-gradients"])
+    status = training_cli.training_main("parallel", "x.py", "", ["--check-gradients"], train=wrong_train(1e-6))
     out = capsys.readouterr().out
     assert status == 1 and out.strip().endswith("CHECK FAILED")
     (w6,) = [line for line in out.splitlines() if line.strip().startswith("w6 ")]
@@ -114,7 +114,7 @@ def test_check_gradients_fails_when_the_sequential_departure_is_not_eta_squared(
         t.w1[1] += 1e-4 * learning_rate
         return t
 
-    assert training_cli.training_main(train, "sequential", "x.py", "", ["--check-gradients"]) == 1
+    assert training_cli.training_main("sequential", "x.py", "", ["--check-gradients"], train=train) == 1
     assert "MISMATCH, expected p ≈ 2" in capsys.readouterr().out
 
 

@@ -17,7 +17,8 @@ import ann_numpy
 import ann_numpy_no_loop
 import plot_convergence
 import sweep
-from backprop import batched, cli, files
+from backprop import batched, cli, files, readme_cli
+from backprop import workers as pool
 
 # --- README blocks: two writers of one file, line endings, code fences ---------------------------
 
@@ -58,8 +59,8 @@ def test_blocks_opened_before_the_work_are_written_into_the_text_as_it_is_then(t
     second to finish keeps the first one's block."""
     readme = tmp_path / "README.md"
     readme.write_text(TWO_BLOCKS, encoding="utf-8")
-    first, second = (files.Block.open("x.py", str(readme), name, check=False) for name in "ab")
-    assert first.finish("x.py", "new a") == 0 and second.finish("x.py", "new b") == 0
+    first, second = (readme_cli.open_block("x.py", str(readme), name, check=False) for name in "ab")
+    assert readme_cli.finish("x.py", first, "new a") == 0 and readme_cli.finish("x.py", second, "new b") == 0
     assert readme.read_text(encoding="utf-8") == TWO_BLOCKS.replace("old a", "new a").replace("old b", "new b")
 
 
@@ -67,14 +68,14 @@ def test_a_crlf_readme_keeps_its_line_endings_and_checks_current(tmp_path, capsy
     readme = tmp_path / "README.md"
     crlf = TWO_BLOCKS.replace("\n", "\r\n").encode()
     readme.write_bytes(crlf)
-    block = files.Block.open("x.py", str(readme), "a", check=False)
-    assert block.finish("x.py", "line 1\nline 2\n") == 0
+    block = readme_cli.open_block("x.py", str(readme), "a", check=False)
+    assert readme_cli.finish("x.py", block, "line 1\nline 2\n") == 0
     expected = crlf.replace(b"\r\nold a\r\n", b"\r\nline 1\r\nline 2\r\n")
     assert readme.read_bytes() == expected
     assert b"\n" not in expected.replace(b"\r\n", b"")  # no bare LF came in
     for content, status in (("line 1\nline 2", 0), ("line 1\nline 3", 1)):
-        check = files.Block.open("x.py", str(readme), "a", check=True)
-        assert check.finish("x.py", content) == status
+        check = readme_cli.open_block("x.py", str(readme), "a", check=True)
+        assert readme_cli.finish("x.py", check, content) == status
     out, err = capsys.readouterr()
     assert "+line 3" in out and "\r" not in out and err.count("\n") == 1
 
@@ -102,12 +103,12 @@ old
 def test_markers_inside_code_fences_are_text(tmp_path, capsys):
     readme = tmp_path / "README.md"
     readme.write_text(FENCED, encoding="utf-8")
-    block = files.Block.open("x.py", str(readme), "a", check=False)
-    assert block.finish("x.py", "new") == 0
+    block = readme_cli.open_block("x.py", str(readme), "a", check=False)
+    assert readme_cli.finish("x.py", block, "new") == 0
     assert readme.read_text(encoding="utf-8") == FENCED.replace("\nold\n", "\nnew\n")
     only_fenced = FENCED[: FENCED.index("~~~\n\n") + 4]  # the example alone: no markers at all
     readme.write_text(only_fenced, encoding="utf-8")
-    assert files.Block.open("x.py", str(readme), "a", check=False) == 1
+    assert readme_cli.open_block("x.py", str(readme), "a", check=False) == 1
     assert "found 0 start and 0 end markers" in capsys.readouterr().err
     assert readme.read_text(encoding="utf-8") == only_fenced
 
@@ -189,24 +190,24 @@ def die_by(sig):
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGSEGV])
 def test_a_killed_worker_is_named_by_its_signal(sig):
-    with pytest.raises(batched.WorkerFailed, match=f"killed by {sig.name}; nothing written"):
-        batched.run_in_processes([[0], [1]], die_by(sig))
+    with pytest.raises(pool.WorkerFailed, match=f"killed by {sig.name}; nothing written"):
+        pool.run_in_processes([[0], [1]], die_by(sig))
 
 
 def test_a_stopped_worker_is_said_and_ended(monkeypatch):
-    monkeypatch.setattr(batched, "STOPPED_GRACE", 0.2)
-    with pytest.raises(batched.WorkerFailed, match=r"stopped \(SIGSTOP\)"):
-        batched.run_in_processes([[0], [1]], die_by(signal.SIGSTOP))
+    monkeypatch.setattr(pool, "STOPPED_GRACE", 0.2)
+    with pytest.raises(pool.WorkerFailed, match=r"stopped \(SIGSTOP\)"):
+        pool.run_in_processes([[0], [1]], die_by(signal.SIGSTOP))
 
 
 def test_workers_bring_back_their_records_and_their_memory_errors():
-    assert batched.run_in_processes([[0, 2], [1]], lambda task: task * 10) == [[0, 20], [10]]
+    assert pool.run_in_processes([[0, 2], [1]], lambda task: task * 10) == [[0, 20], [10]]
 
     def short_of_memory(task):
         raise MemoryError("Unable to allocate 8.00 GiB for an array with shape (1073741824,) and data type float64")
 
     with pytest.raises(MemoryError, match="8.00 GiB"):
-        batched.run_in_processes([[0], [1]], short_of_memory)
+        pool.run_in_processes([[0], [1]], short_of_memory)
 
 
 @pytest.fixture
@@ -217,14 +218,14 @@ def quiet_signals(monkeypatch):
 
 def test_a_sweep_whose_worker_is_killed_is_one_line_status_1_and_writes_nothing(tmp_path, monkeypatch,
                                                                                 quiet_signals, capsys):  # fmt: skip
-    me, run = os.getpid(), batched.Block.run
+    me, run = os.getpid(), batched.run_block
 
-    def killed_in_a_worker(self, iterations):
+    def killed_in_a_worker(net, records, iterations):
         if os.getpid() != me:
             os.kill(os.getpid(), signal.SIGKILL)
-        return run(self, iterations)
+        return run(net, records, iterations)
 
-    monkeypatch.setattr(batched.Block, "run", killed_in_a_worker)
+    monkeypatch.setattr(batched, "run_block", killed_in_a_worker)
     out = tmp_path / "starts.csv"
     with pytest.raises(SystemExit) as exit_:
         cli.run(lambda: sweep.main(["init", "--networks", "4096", "--iterations", "2", "--workers", "2",
@@ -259,7 +260,7 @@ def test_workers_end_when_their_parent_is_killed(tmp_path):
     parent = os.fork()
     if parent == 0:  # the sweep's process
         try:
-            batched.run_in_processes([[0], [1]], train_block)
+            pool.run_in_processes([[0], [1]], train_block)
         finally:
             os._exit(0)
     try:

@@ -208,3 +208,38 @@ def test_divergence_is_where_train_raises(capsys):
     assert diverging  # the run covers the case
     for order, o in d["summary"]["orders"].items():
         assert o["smallest_diverging"] == (min(diverging[order]) if order in diverging else None)
+
+
+@pytest.mark.parametrize("sweep_name", ["learning-rate", "init"])
+def test_a_base_network_from_the_flags_and_an_example_file_is_the_sweeps(sweep_name, tmp_path, capsys):
+    """--example (and a flag over it) gives every start the base's inputs, targets and biases (and, for
+    learning-rate, its weights); each row's final error is train()'s for that row's settings."""
+    example = tmp_path / "mine.json"
+    example.write_text(json.dumps({"inputs": [0.2, 0.7], "targets": [0.1, 0.8], "b1": 0.3, "b2": 0.5,
+                                   "weights": [0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, 0.8], "learning_rate": 2.0}))
+    sizes = {"learning-rate": ["--from", "0.5", "--to", "4", "--num", "3"], "init": ["--networks", "4"]}[sweep_name]
+    status, _, _ = call(sweep.main, sweep_name, *sizes, "--iterations", "20", "--example", example,
+                        "--b2", "0.45", "--csv", tmp_path / "rows.csv", capsys=capsys)
+    assert status == 0
+    rows = rows_of((tmp_path / "rows.csv").read_text())
+    assert len(rows) == 3 * {"learning-rate": 3, "init": 4}[sweep_name]
+    for row in rows:
+        assert [float(row[k]) for k in ("i1", "i2", "t1", "t2", "b1", "b2")] == [0.2, 0.7, 0.1, 0.8, 0.3, 0.45]
+        w = [float(row[f"w{i}"]) for i in range(1, 9)]
+        if sweep_name == "learning-rate":
+            assert w == [0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, 0.8]
+        if sweep_name == "init":
+            assert float(row["learning_rate"]) == 2.0  # the file's η
+        t = training.train(row["order"], 20, float(row["learning_rate"]), w1=np.reshape(w[:4], (2, 2)),
+                           w2=np.reshape(w[4:], (2, 2)), b1=0.3, b2=0.45, x=np.array([0.2, 0.7]),
+                           target=np.array([0.1, 0.8]), record_every=0)  # fmt: skip
+        assert float(row["final_error"]) == pytest.approx(float(t.error[-1]), rel=1e-9)
+
+
+def test_the_grid_names_its_base_network_and_the_posts_network_is_not_named(capsys):
+    small = ["grid", "--networks", "2", "--num", "2", "--iterations", "5", "--json"]
+    _, out, _ = call(sweep.main, *small, "--inputs", "0.2,0.7", "--b1", "0.3", capsys=capsys)
+    network = json.loads(out)["settings"]["network"]
+    assert (network["inputs"], network["targets"], network["b1"], network["b2"]) == ([0.2, 0.7], [0.01, 0.99], 0.3, 0.6)
+    _, out, _ = call(sweep.main, *small, "--inputs", "0.05,0.1", capsys=capsys)  # the post's own inputs
+    assert "network" not in json.loads(out)["settings"]
