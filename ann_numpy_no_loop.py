@@ -35,67 +35,14 @@ examples:
 import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
 
 # isort: split
-import csv
-import io
 import json
 import sys
-import textwrap
 
-from backprop import cli, exercise, files, hand_check, published, spreadsheet, written_out
-from backprop.training import COUNTING
+from backprop import cli, exercise, files, formats, hand_check, spreadsheet, written_out
 from backprop.worked_example import ORDERS
 
 PROG = "ann_numpy_no_loop.py"
-PUBLISHED = {("E_total+" if k == "E_total after" else k): v for k, v in published.POST_FIRST_UPDATE.items()}
-NOTES = {
-    "E_total+": "the post's figure is the sequential update's (see analyze_convergence.py)",
-    "dE_o2/dout_h1": "the post multiplies its rounded factors (see --check)",
-}
-LATEX_PACKAGES = r"requires \usepackage{amsmath} (align*, \intertext, \frac)"
-FORMATS = ("text", "markdown", "latex", "csv", "json", "xlsx")
-
-
-def compare(name, value):
-    """'   blog 0.593269992 ✓' when the post publishes this value, else ''."""
-    if name not in PUBLISHED:
-        return ""
-    figure = PUBLISHED[name]
-    mark = "✓" if published.agrees(value, figure) else "✗ " + NOTES.get(name, "")
-    return f"   blog {figure:>12} {mark}".rstrip()
-
-
-def document(ex, arithmetic, lines, found) -> dict:
-    """--format json: every value at full precision, by update."""
-    updates = []
-    for k, update in written_out.by_update(lines):
-        updates.append({
-            "update": k,
-            "values": {line.name: found[line.key] for line in update},
-            "formulas": {line.name: written_out.formula_text(line) for line in update},
-            "weights_after": {f"w{i}": found[written_out.key(f"w{i}+", k)] for i in range(1, len(ex.weights) + 1)},
-            "error_after": found[written_out.key("E_total+", k)],
-        })  # fmt: skip
-    return {
-        "settings": written_out.settings_line(ex, arithmetic),
-        "order": arithmetic.order,
-        "learning_rate": ex.learning_rate,
-        "biases": ex.biases,
-        "loss": ex.loss,
-        "network": {**ex.to_json(), "givens": {k: v for k, v in written_out.givens(ex, arithmetic).items()
-                                                if k not in ("η", "n", "m")}} if ex.is_general() else ex.to_json(),
-        "counting": COUNTING,
-        "iterations": updates,
-        "published": published.POST_FIRST_UPDATE if ex.is_post() else None,
-    }
-
-
-def csv_text(lines, found) -> str:
-    """name,value for every value, names with @k past the first update: a valid --check file."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["name", "value"])
-    writer.writerows([line.key, repr(found[line.key])] for line in written_out.printed(lines))
-    return out.getvalue()
+FORMATS = (*formats.FORMATS, "xlsx")
 
 
 def rates(text: str) -> list:
@@ -150,30 +97,10 @@ def main(argv=None) -> int:
         description = exercise.read_example(args.example).get("description") if args.example else None
         return check(args.check, ex, arithmetic, args.digits, fmt == "json", network_given, description)
 
-    lines = written_out.lines(ex, arithmetic, args.iterations)
     try:
-        found = written_out.finite_values(ex, arithmetic, lines)
+        sys.stdout.write(formats.render(ex, arithmetic, args.iterations, fmt, args.digits))
     except written_out.NotFinite as exc:
         return cli.fail(PROG, f"{exc}: use smaller numbers")
-    if fmt == "json":
-        print(json.dumps(document(ex, arithmetic, lines, found), indent=2, ensure_ascii=False))
-        return 0
-    if fmt == "csv":
-        sys.stdout.write(csv_text(lines, found))
-        return 0
-    head = [] if ex.is_posts_network() else [ex.describe()]
-    whose = "Mazur's worked example" if ex.is_posts_network() else "The worked example on your network"
-    head += [f"{whose}, {written_out.settings_line(ex, arithmetic)}", COUNTING + "."]
-    if fmt == "text":
-        body = written_out.text(ex, arithmetic, lines, found, args.digits, compare if ex.is_post() else None)
-    elif fmt == "markdown":
-        head = [line + ("\n" if i < len(head) - 1 else "") for i, line in enumerate(head)]  # one paragraph each
-        body = written_out.markdown(lines, found, args.digits)
-    else:
-        width = written_out.LATEX_WIDTH - 2
-        head = ["% " + piece for line in [LATEX_PACKAGES, *head] for piece in textwrap.wrap(line, width)]
-        body = written_out.latex(lines, found, args.digits)
-    print("\n".join(head + body))
     return 0
 
 
@@ -208,58 +135,39 @@ def write_xlsx(parser, args, ex, arithmetic) -> int:
 
 
 def check(path, ex, arithmetic, digits, as_json, network_given=True, description=None) -> int:
-    """--check FILE: the report, exit 0 when every value is right or carried rounding, 1 otherwise."""
-    if spreadsheet.is_workbook_path(path):
-        return check_workbook(path, ex, arithmetic, digits, as_json, network_given, description)
+    """--check FILE: the report, exit 0 when every value is right or carried rounding, 1 otherwise. A
+    workbook's stored values are found by their labels and checked as a text file's, the cell where a
+    text file has its line."""
+    workbook = spreadsheet.is_workbook_path(path)
     try:
-        text = files.read_text(path, files.MAX_INPUT_BYTES).replace("\r\n", "\n")
+        if workbook:
+            known = hand_check.known_names(ex, arithmetic, hand_check.MAX_UPDATES)
+            text, entries = "", spreadsheet.read_entries(path, known, hand_check.normalise)
+        else:
+            text, entries = files.read_text(path, files.MAX_INPUT_BYTES).replace("\r\n", "\n"), None
+        report = hand_check.check_text(ex, arithmetic, text, path, digits, network_given=network_given,
+                                       description=description, entries=entries)  # fmt: skip
     except files.TooLarge as exc:
         return cli.fail(PROG, f"{path}: {exc}, too long for a hand calculation", 2)
-    except (OSError, UnicodeDecodeError) as exc:
-        return cli.fail(PROG, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
-    try:
-        report = hand_check.check_text(ex, arithmetic, text, path, digits, network_given=network_given,
-                                       description=description)  # fmt: skip
-    except hand_check.BadCheckFile as exc:
-        return cli.fail(PROG, str(exc), 2)
-    except written_out.NotFinite as exc:
-        return cli.fail(PROG, f"{exc}: use smaller numbers")
-    if not report["values"]:
-        first = report["unchecked"][0] if report["unchecked"] else None
-        why = f"; line {first['line']}, {first['name']}: {first['reason']}" if first else ""
-        return cli.fail(PROG, f"{path}: no name of the worked example, nothing was checked "
-                        f"(names as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …){why}")  # fmt: skip
-    if as_json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-    else:
-        print("\n".join(hand_check.report_lines(report)))
-    return 0 if report["ok"] else 1
-
-
-def check_workbook(path, ex, arithmetic, digits, as_json, network_given, description) -> int:
-    """--check FILE.xlsx: the values a spreadsheet stored, found by their labels, checked as a text file's."""
-    known = hand_check.known_names(ex, arithmetic, hand_check.MAX_UPDATES)
-    try:
-        entries = spreadsheet.read_entries(path, known, hand_check.normalise)
-        report = hand_check.check_text(ex, arithmetic, "", path, digits, network_given=network_given,
-                                       description=description, entries=entries)  # fmt: skip
     except spreadsheet.MissingPackage as exc:
         return cli.fail(PROG, f"--check {path} {exc}")
     except (spreadsheet.NotAWorkbook, hand_check.BadCheckFile) as exc:
         return cli.fail(PROG, str(exc), 2)
     except spreadsheet.NoStoredValues as exc:
         return cli.fail(PROG, str(exc))
-    except OSError as exc:
-        return cli.fail(PROG, f"cannot read {path}: {exc.strerror or exc}")
+    except (OSError, UnicodeDecodeError) as exc:
+        return cli.fail(PROG, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
     except written_out.NotFinite as exc:
         return cli.fail(PROG, f"{exc}: use smaller numbers")
-    if not report["values"]:
+    if not report["values"] and workbook:
         return cli.fail(PROG, f"{path}: no cell labelled with a name of the worked example, nothing was checked "
                         "(labels as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …)")  # fmt: skip
-    if as_json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
-    else:
-        print("\n".join(hand_check.report_lines(report)))
+    if not report["values"]:
+        first = report["unchecked"][0] if report["unchecked"] else None
+        why = f"; line {first['line']}, {first['name']}: {first['reason']}" if first else ""
+        return cli.fail(PROG, f"{path}: no name of the worked example, nothing was checked "
+                        f"(names as this script prints them: net_h1, out_o1, dE_total/dw5, w5+, …){why}")  # fmt: skip
+    print(json.dumps(report, indent=2, ensure_ascii=False) if as_json else "\n".join(hand_check.report_lines(report)))
     return 0 if report["ok"] else 1
 
 

@@ -19,41 +19,12 @@ examples:
 import backprop.startup  # noqa: F401  first of all: Ctrl-C during the imports below is one line, status 130
 
 # isort: split
-import contextlib
-import io
-import json
 import os
 import sys
-import tempfile
 
-import ann_numpy_no_loop
 from backprop import classroom, cli, files
 
 PROG = "exercises.py"
-
-
-def renderer(folder: str):
-    """render(document, fmt): the worked example of one exercise, as `ann_numpy_no_loop.py --example FILE
-    --format fmt --iterations 1` prints it (FILE written into folder, once an exercise)."""
-    path = os.path.join(folder, "exercise.json")
-    written = [None]
-
-    def render(document: dict, fmt: str) -> str:
-        text = json.dumps(document)
-        if text != written[0]:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
-            written[0] = text
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            status = ann_numpy_no_loop.main(
-                ["--example", path, "--format", fmt, "--iterations", str(classroom.UPDATES)]
-            )
-        if status:
-            raise classroom.Failed(f"the worked example of {text} failed")
-        return out.getvalue()
-
-    return render
 
 
 def generate(args) -> int:
@@ -62,8 +33,7 @@ def generate(args) -> int:
         students = classroom.read_roster(args.students)
     else:
         students = [(str(i), "") for i in range(1, args.count + 1)]
-    with tempfile.TemporaryDirectory() as folder:
-        written = classroom.class_files(template, students, args.seed, renderer(folder))
+    written = classroom.class_files(template, students, args.seed)
     classroom.refuse_outdir(args.outdir, written, args.force)
     classroom.write_all(args.outdir, written)
     print(

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from backprop import exercise as exercise_module
-from backprop import files, hand_check, written_out
+from backprop import files, formats, hand_check, written_out
 from backprop.exercise import Exercise
 from backprop.worked_example import WEIGHT_NAMES, as_bias_vector
 
@@ -374,10 +374,9 @@ def class_csv(students: list, exercises: dict) -> str:
     return out.getvalue()
 
 
-def class_files(template: Template, students: list, seed: int, render) -> dict:
-    """Every file of the class folder, {relative path: text}, nothing written yet.
-
-    render(exercise_document, format) -> the worked example in that format (ann_numpy_no_loop.py's)."""
+def class_files(template: Template, students: list, seed: int) -> dict:
+    """Every file of the class folder, {relative path: text}, nothing written yet; the keys are the worked
+    example as `ann_numpy_no_loop.py --example DIR/<id>/exercise.json --format F --iterations 1` prints it."""
     exercises, owner = {}, {}
     for sid, _ in students:
         ex = student_exercise(template, seed, sid)
@@ -395,7 +394,7 @@ def class_files(template: Template, students: list, seed: int, render) -> dict:
         out[f"{sid}/sheet.md"] = sheet_markdown(sid, ex, description)
         out[f"{sid}/sheet.tex"] = sheet_latex(sid, ex, description)
         for ext, fmt in KEY_FORMATS.items():
-            out[f"keys/{sid}/key.{ext}"] = render(doc, fmt)
+            out[f"keys/{sid}/key.{ext}"] = formats.render(ex, written_out.plain(ex), UPDATES, fmt)
     return out
 
 

@@ -81,6 +81,11 @@ def test_the_same_seed_and_id_give_the_same_files_whatever_the_folder_and_the_ro
             assert f"{ours['E_total+']:.6f}" not in text and f"{ours['out_o1']:.6f}" not in text
         key = one[os.path.join("keys", sid, "key.csv")].decode()
         assert float(key.split("\nE_total+,")[1].split()[0]) == pytest.approx(ours["E_total+"], rel=1e-12)
+    # Each key is what the worked-example script prints for the student's exercise.json.
+    for ext, fmt in (("md", "markdown"), ("tex", "latex"), ("csv", "csv"), ("json", "json")):
+        status, printed, _ = call(ann_numpy_no_loop.main, "--example", tmp_path / "one" / "ada" / "exercise.json",
+                                  "--format", fmt, "--iterations", "1", capsys=capsys)  # fmt: skip
+        assert status == 0 and printed == one[os.path.join("keys", "ada", f"key.{ext}")].decode()
     # Different ids, different numbers.
     numbers = {one[os.path.join(sid, "exercise.json")] for sid, _ in people}
     assert len(numbers) == len(people)

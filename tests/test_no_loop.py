@@ -11,7 +11,7 @@ import pytest
 from conftest import call
 
 import ann_numpy_no_loop
-from backprop import published
+from backprop import formats, published
 
 POST = published.POST_FIRST_UPDATE
 # The two figures of the post that ours do not reproduce, each explained on its line.
@@ -49,10 +49,10 @@ def test_the_two_mismatches_are_marked_and_explained(printed):
 
 def test_a_wrong_value_is_marked_wrong():
     out_h1, w5 = float(POST["out_h1"]), float(POST["w5+"])
-    assert ann_numpy_no_loop.compare("out_h1", out_h1).endswith("✓")
-    assert "✗" in ann_numpy_no_loop.compare("out_h1", out_h1 + 1e-9)  # one in the last printed digit
-    assert "✗" in ann_numpy_no_loop.compare("w5+", -w5)
-    assert ann_numpy_no_loop.compare("not a published name", 1.0) == ""
+    assert formats.compare("out_h1", out_h1).endswith("✓")
+    assert "✗" in formats.compare("out_h1", out_h1 + 1e-9)  # one in the last printed digit
+    assert "✗" in formats.compare("w5+", -w5)
+    assert formats.compare("not a published name", 1.0) == ""
 
 
 def test_the_posts_order(printed):
