@@ -17,7 +17,7 @@ import math
 import numpy as np
 import pytest
 
-from backprop import layered, optimizers, published, training, worked_example
+from backprop import layered, optimizers
 
 
 def total_error(y, t, loss):
@@ -91,37 +91,6 @@ def test_tanh_derivative_from_the_output_is_one_over_cosh_squared():
         if abs(v) >= 20:  # a = ±1 exactly
             assert d == 0.0, (v, d)
     assert np.all((0.0 <= fprime) & (fprime <= 1.0))
-
-
-def mazur_network():
-    """The post's initial weights and biases (worked_example.W1_INIT, W2_INIT, B1_INIT, B2_INIT) in the
-    engine's layout: (fan_in, fan_out) is the post's matrix transposed."""
-    return layered.Network(
-        [2, 2, 2], "sigmoid", "sigmoid", train_biases=False,
-        weights=[worked_example.W1_INIT.T, worked_example.W2_INIT.T],
-        biases=[worked_example.B1_INIT, worked_example.B2_INIT],
-    )  # fmt: skip
-
-
-@pytest.mark.parametrize("order", ["parallel", "sequential"])
-def test_worked_example_follows_the_2_2_2_trajectory(order):
-    expected = training.train(order, 3_000)  # the 2-2-2 engine, iteration N = after N updates
-    net, w1, w2 = mazur_network(), [], []
-
-    def record(epoch, net, history):  # epoch N = after N full-batch updates
-        w1.append(net.weights[0].T.copy()), w2.append(net.weights[1].T.copy())
-
-    history = layered.train(
-        net, worked_example.INPUT[None], worked_example.TARGET[None], optimizers.SGD(net.params.size, 0.5),
-        epochs=3_000, batch_size=1, loss="half-sse", order=order, shuffle=False, on_epoch=record,
-    )  # fmt: skip
-    assert history.epoch == expected.iteration.tolist() == list(range(3_001))
-    np.testing.assert_allclose(np.array(w1), expected.w1, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(np.array(w2), expected.w2, rtol=0, atol=1e-12)
-    # With two outputs the mean of (t − y)² is ½ Σ (t − y)², the post's E_total.
-    np.testing.assert_allclose(history.train_mse, expected.error, rtol=1e-12, atol=0)
-    assert published.agrees(history.train_mse[0], published.POST_FIRST_UPDATE["E_total"])  # the post's 0.298371109
-    assert net.biases[0].tolist() == [0.35, 0.35] and net.biases[1].tolist() == [0.60, 0.60]
 
 
 def test_sequential_order_at_depth_three_equals_a_plain_loop():
