@@ -17,8 +17,8 @@ On 2-vectors NumPy's cost is per call (about 0.2 µs), not per number, so the en
 4. keeps everything a Trajectory records in two flat arrays, `state` (weights and
    forward pass) and `gradient`, so that recording a row is two copies.
 
-tests/test_engine.py runs FastNetwork beside worked_example.step for every update
-order, bias policy and loss, update by update.
+tests/test_engines.py runs FastNetwork beside worked_example.step for every update
+order, bias policy and loss, update by update (backprop/capabilities.py).
 
 The update orders are the four steps below, in two orders: parallel_update and
 sequential_update differ by two swapped lines. alternating_update (block-coordinate
