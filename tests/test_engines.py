@@ -13,7 +13,7 @@ from backprop import worked_example as we
 
 NETWORKS = 3  # the post's network, then random ones
 UPDATES = {"written_out": 4, "general": 4}  # written out, every value is a Line: fewer updates
-DEFAULT_UPDATES = 200
+DEFAULT_UPDATES = 40
 
 
 def network(seed: int, biases: str) -> dict:
