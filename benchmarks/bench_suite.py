@@ -2,7 +2,7 @@
 the plain NumPy reference loop (benchmarks/bench_training.py's reference_loop, best of 3).
 
 Runs the unit (the NumPy loop, --repeat times, best counts), then the whole suite as a user runs it
-(`python -m pytest -q`, a subprocess from the project's root, --suite-repeat times, best counts), and
+(`python -m pytest`, a subprocess from the project's root, --suite-repeat times, best counts), and
 prints both and their ratio. Run it on a quiet machine: both sides slow down under load, but not alike.
 
     python -m benchmarks.bench_suite            # from the project's root
@@ -44,7 +44,7 @@ def measure(args) -> int:
     suite, summary = float("inf"), ""
     for _ in range(args.suite_repeat):
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+        done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider"], cwd=ROOT,
                               capture_output=True, text=True)  # fmt: skip
         seconds = time.perf_counter() - start
         lines = done.stdout.strip().splitlines()
@@ -55,7 +55,7 @@ def measure(args) -> int:
         suite = min(suite, seconds)
     ratio = suite / unit
     print(f"{UPDATES:,} updates of the plain NumPy loop (best of {args.repeat}): {unit:.2f} s")
-    print(f"the whole suite, `python -m pytest -q` (best of {args.suite_repeat}): {suite:.1f} s ({summary})")
+    print(f"the whole suite, `python -m pytest` (best of {args.suite_repeat}): {suite:.1f} s ({summary})")
     print(f"ratio suite / loop: {ratio:.1f}  (budget: at most {BUDGET:g}, {'met' if ratio <= BUDGET else 'not met'})")
     return 0
 
