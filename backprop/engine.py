@@ -17,8 +17,8 @@ On 2-vectors NumPy's cost is per call (about 0.2 µs), not per number, so the en
 4. keeps everything a Trajectory records in two flat arrays, `state` (weights and
    forward pass) and `gradient`, so that recording a row is two copies.
 
-tests/test_engine.py runs FastNetwork beside worked_example.step for every update
-order, bias policy and loss, update by update.
+tests/test_engines.py runs FastNetwork beside worked_example.step for every update
+order, bias policy and loss, update by update (backprop/capabilities.py).
 
 The update orders are the four steps below, in two orders: parallel_update and
 sequential_update differ by two swapped lines. alternating_update (block-coordinate
@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 from numpy import add, dot, exp, multiply, negative, reciprocal, subtract
 
+from backprop.layouts import matrices_from_columns
 from backprop.worked_example import INPUT, TARGET, as_bias_vector, check_biases, error, loss_scale
 
 
@@ -57,8 +58,8 @@ class FastNetwork:
         # The weights, biases and forward pass: views of `state`.
         self.state = np.zeros(self.STATE_SIZE)
         self.W1_b1, self.W2_b2 = self.state[0:6].reshape(2, 3), self.state[6:12].reshape(2, 3)
-        self.W1, self.b1 = self.W1_b1[:, :2], self.W1_b1[:, 2]
-        self.W2, self.b2 = self.W2_b2[:, :2], self.W2_b2[:, 2]
+        self.W1, self.b1 = matrices_from_columns(self.W1_b1)  # views
+        self.W2, self.b2 = matrices_from_columns(self.W2_b2)
         self.W2_T = self.W2.T
         self.W1[...], self.W2[...] = np.reshape(w1, (2, 2)), np.reshape(w2, (2, 2))
         self.b1[...], self.b2[...] = as_bias_vector(b1, "b1", biases), as_bias_vector(b2, "b2", biases)
@@ -176,13 +177,12 @@ class FastNetwork:
     def unpack(states, gradients) -> dict:
         """Named views of recorded `state` and `gradient` rows (shapes (R, 17) and (R, 12))."""
         n = len(states)
-        W1_b1, W2_b2 = states[:, 0:6].reshape(n, 2, 3), states[:, 6:12].reshape(n, 2, 3)
-        G1, G2 = gradients[:, 0:6].reshape(n, 2, 3), gradients[:, 6:12].reshape(n, 2, 3)
-        return dict(
-            w1=W1_b1[:, :, :2], b1=W1_b1[:, :, 2], w2=W2_b2[:, :, :2], b2=W2_b2[:, :, 2],
-            output=states[:, 12:14], hidden=states[:, 14:16],
-            grad_w1=G1[:, :, :2], grad_b1=G1[:, :, 2], grad_w2=G2[:, :, :2], grad_b2=G2[:, :, 2],
-        )  # fmt: skip
+        w1, b1 = matrices_from_columns(states[:, 0:6].reshape(n, 2, 3))  # [W1 | b1] of each row
+        w2, b2 = matrices_from_columns(states[:, 6:12].reshape(n, 2, 3))
+        grad_w1, grad_b1 = matrices_from_columns(gradients[:, 0:6].reshape(n, 2, 3))
+        grad_w2, grad_b2 = matrices_from_columns(gradients[:, 6:12].reshape(n, 2, 3))
+        return dict(w1=w1, b1=b1, w2=w2, b2=b2, output=states[:, 12:14], hidden=states[:, 14:16],
+                    grad_w1=grad_w1, grad_b1=grad_b1, grad_w2=grad_w2, grad_b2=grad_b2)  # fmt: skip
 
 
 def parallel_update(net: FastNetwork) -> None:

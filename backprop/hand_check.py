@@ -304,9 +304,25 @@ def ladder_updates(entries: list[Entry]) -> list:
 def closest(name: str, known) -> str | None:
     """The known name most like `name` (difflib's ratio at least 0.6; on a tie the first in sorted order:
     delta_h for dE_total/dnet_h1 rather than _h2), or None."""
-    scored = [(difflib.SequenceMatcher(None, name, k).ratio(), k) for k in known]
-    best = max((r for r, _ in scored), default=0.0)
-    return min(k for r, k in scored if r == best) if best >= 0.6 else None
+    best, found = 0.6, []
+    for k in known:
+        m = matcher(k)
+        m.set_seq1(name)
+        # Upper bounds of the ratio first, cheap: a name that cannot reach the best so far is passed over.
+        if m.real_quick_ratio() < best or m.quick_ratio() < best:
+            continue
+        r = m.ratio()
+        if r > best:
+            best, found = r, [k]
+        elif r == best:
+            found.append(k)
+    return min(found) if found else None
+
+
+@functools.lru_cache(maxsize=4096)
+def matcher(known_name: str) -> difflib.SequenceMatcher:
+    """A SequenceMatcher with known_name as its second sequence, which it indexes once (the costly part)."""
+    return difflib.SequenceMatcher(None, "", known_name)
 
 
 def resolve(entries: list[Entry], known: dict, path: str, ladder: bool = True) -> list[Entry]:

@@ -1,9 +1,8 @@
 """The layered engine: a fully connected network of any depth, trained by hand-written backpropagation.
 
 This is the general form of the worked example (worked_example.py), carried to any layer
-sizes, activations, mini-batches and real data; tests/test_layered.py,
-test_worked_example_follows_the_2_2_2_trajectory, proves it: on the post's network it
-follows both 2-2-2 trajectories, update by update, for 3,000 updates.
+sizes, activations, mini-batches and real data; on the post's network it follows the 2-2-2
+reference update by update in every order (tests/test_engines.py).
 
 Shapes: rows are samples, so a batch X is (m, n_in); the weight matrix of layer l is
 (fan_in, fan_out) = (sizes[l], sizes[l + 1]) and its bias is (fan_out,), as in
@@ -17,6 +16,11 @@ Backpropagation, with delta = ∂E/∂zs[l] (m, fan_out):
     delta (last layer) = ∂E/∂y ⊙ f'   (∂E/∂y = y − t for ½Σ(t − y)², (y − t)/m for the halved mean)
     nabla_w[l] = activations[l]ᵀ delta,   nabla_b[l] = Σ_rows delta
     delta (layer l − 1) = (delta @ weights[l]ᵀ) ⊙ f'(zs[l − 1])
+
+The update orders, as worked_example.py's (Trainer.step): "parallel" takes every gradient at the
+current weights; "sequential" updates the top layer first and takes each lower delta with the updated
+weights above; "alternating" (block-coordinate descent) also recomputes the forward values and deltas
+of the layers above at their new weights before each lower layer's step.
 
 Names: nabla is ∂E/∂θ, the worked example's dE_dW1, dE_dW2, ... of every layer at once.
 The losses reduce over the rows of a batch: "half-sse" is the worked example's half-sse
@@ -47,7 +51,7 @@ from backprop.training import TrainingDiverged
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
 OUTPUT_ACTIVATIONS = ("linear", "sigmoid")
 INITS = ("glorot", "he", "uniform")
-ORDERS = ("parallel", "sequential")
+ORDERS = ("parallel", "sequential", "alternating")  # as worked_example.ALL_ORDERS
 LOSSES = {
     "half-sse": "E = ½ Σ_rows Σ_outputs (t − y)², summed over the batch (the tutorials')",
     "half-mse": "E = (1/2m) Σ_rows Σ_outputs (t − y)², averaged over the m rows of a batch (scikit-learn's)",
@@ -182,10 +186,15 @@ def forward(net: Network, X: np.ndarray, ws: Workspace | None = None) -> Workspa
     """The forward pass; ws.activations = [X, f(X W0 + b0), ...], the last one the prediction y."""
     ws = ws or Workspace(net.sizes, len(X))
     np.copyto(ws.activations[0], X)
-    for l, (block, name) in enumerate(zip(net.param_blocks, net.activations_of_layers, strict=True)):  # noqa: E741
-        z = np.dot(ws.inputs[l], block, out=ws.zs[l])  # zs[l] = [a | 1] @ [W; b] = activations[l] W + b
-        activate(name, z, out=ws.activations[l + 1])  # activations[l + 1] = f(zs[l])
+    forward_from(net, ws, 0)
     return ws
+
+
+def forward_from(net: Network, ws: Workspace, first: int) -> None:
+    """The forward pass from layer `first` up, the activations below it as they stand."""
+    for l in range(first, len(net.param_blocks)):  # noqa: E741
+        z = np.dot(ws.inputs[l], net.param_blocks[l], out=ws.zs[l])  # zs[l] = [a | 1] @ [W; b] = activations[l] W + b
+        activate(net.activations_of_layers[l], z, out=ws.activations[l + 1])  # activations[l + 1] = f(zs[l])
 
 
 def predict(net: Network, X: np.ndarray) -> np.ndarray:
@@ -259,8 +268,17 @@ class Trainer:
             for _ in layers:
                 pass
             optimizer.update(theta, nabla)
-        else:  # sequential: update each layer as soon as its gradient is known, so that
+        elif self.order == "sequential":  # update each layer as soon as its gradient is known, so that
             for l in layers:  # noqa: E741 (the delta below it is taken with the updated weights)
+                optimizer.update(theta, nabla, net.parts[l])
+        else:  # alternating: block-coordinate descent from the top, each layer's step at the layers above
+            for l in range(len(net.parts) - 1, -1, -1):  # noqa: E741 (as they stand after their own steps)
+                if l < len(net.parts) - 1:  # the layers above have moved: their forward values and deltas again
+                    forward_from(net, ws, l + 1)
+                    layers = backward_layers(net, ws, t, self.loss, self.nabla_blocks)
+                for k in layers:
+                    if k == l:
+                        break
                 optimizer.update(theta, nabla, net.parts[l])
 
 

@@ -16,8 +16,8 @@ what it is (training.advance): a sigmoid that saturates (math.exp overflows) or 
 that is not finite. A false alarm (a finite net input too large to add up) costs only
 time. Nothing is written until the update and its forward pass are complete.
 
-tests/test_engine.py runs it, through training.train, beside worked_example.step for
-every update order, bias policy and loss, update by update.
+tests/test_engines.py runs it, through training.train, beside worked_example.step for
+every update order, bias policy and loss, update by update (backprop/capabilities.py).
 """
 
 from __future__ import annotations

@@ -62,7 +62,8 @@ class Trajectory:
 
     Row r holds iteration[r] (the state after that many updates): the weights, the
     forward pass at those weights, and grad_*, the gradient that the order's next
-    update applies from that state (W ← W − η grad). For the sequential order,
+    update applies from that state (W ← W − η grad; a fixed bias's is zero, as in
+    worked_example.Step). For the sequential order,
     grad_w1 is taken with the already-updated W2; for the alternating order, with the
     updated W2 and delta_o recomputed there (the delta_h actually applied). The final row is recorded exactly,
     and its grad_* are those the next update would apply.
@@ -232,6 +233,8 @@ def train(
     gradients = np.empty((len(rows), FastNetwork.GRADIENT_SIZE))
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
         loop(net, order, rows, states, gradients, on_record, on_progress)
+    if biases == "fixed":  # a fixed bias's gradient as applied: zero, as worked_example.Step reports it
+        gradients[:, BIASES] = 0.0  # (the same columns as in a state row)
     fields = FastNetwork.unpack(states, gradients)
     return Trajectory(
         order, learning_rate, biases, loss, net.x_1[:2].copy(), net.target.copy(), np.array(rows, dtype=np.int64),

@@ -2,7 +2,8 @@
 
 This is the reference: the math as the post writes it, one line per formula, in the
 post's names. The fast engines (scalar.py in Python floats, engine.py in NumPy) compute the
-same numbers and are tested against step() below, update by update (tests/test_engine.py).
+same numbers and are tested against step() below, update by update (tests/test_engines.py,
+over what each supports: backprop/capabilities.py).
 
 One input x = [i1, i2], two hidden and two output neurons, all logistic (sigmoid).
 Where the post's eight weights sit (row i feeds neuron i of the next layer; the
@@ -134,7 +135,8 @@ class Step:
     updated one in the sequential and alternating orders), and delta_o_for_hidden the
     delta_o it was taken with (delta_o, except in the alternating order: delta_o
     recomputed at the updated W2 and b2, from out_o_for_hidden). dE_db1, dE_db2 are the bias gradients as
-    applied: the deltas per neuron, their sum for a shared bias, zero for fixed biases.
+    applied: the deltas per neuron, their sum for a shared bias, zero for fixed biases (and so are
+    training.Trajectory's grad_b1, grad_b2).
     """
 
     order: str

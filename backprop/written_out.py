@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from backprop import general
 from backprop.exercise import Exercise
-from backprop.worked_example import LOSSES, loss_scale
+from backprop.worked_example import LOSSES, ORDERS, loss_scale
 
 HIDDEN, OUTPUT = ("h1", "h2"), ("o1", "o2")
 
@@ -117,8 +117,11 @@ def givens(ex: Exercise, arithmetic: Arithmetic | None = None) -> dict:
 
 
 def plain(ex: Exercise, order: str | None = None) -> Arithmetic:
-    """The exercise's own arithmetic, without mistakes."""
-    return Arithmetic(order or ex.order or "parallel", ex.biases, ex.loss)
+    """The exercise's own arithmetic, without mistakes, in one of the written-out orders (worked_example.ORDERS)."""
+    order = order or ex.order or "parallel"
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r} for a written-out exercise; choose one of {', '.join(ORDERS)}")
+    return Arithmetic(order, ex.biases, ex.loss)
 
 
 # --- the lines ----------------------------------------------------------------------------------

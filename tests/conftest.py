@@ -43,6 +43,18 @@ def assert_one_line_error(result, script, status):
     assert "Traceback" not in result.stderr + result.stdout
 
 
+# The files that take longest, first: pytest-xdist hands each worker whole files in this order
+# (--dist loadfile), and the long ones started last would leave one core idle at the end.
+LONGEST_FIRST = ("test_plots.py", "test_hand_check.py", "test_exercises.py", "test_network.py", "test_progress.py",
+                 "test_scikit_learn.py", "test_check_trust.py", "test_edges.py", "test_scripts.py", "test_faults.py",
+                 "test_trask.py", "test_any_exercise.py", "test_sweep.py")  # fmt: skip
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file's own order kept
+
+
 @pytest.fixture(scope="session")
 def root():
     return ROOT

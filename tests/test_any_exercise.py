@@ -321,21 +321,3 @@ def test_every_form_of_a_delta_and_the_matrix_forms_are_checked(root, capsys, tm
                     "out_o2[2]@2", "w6+", "w9+@2", "delta_h2[2]"}, keys  # fmt: skip
     wrong = {v["key"] for v in report["values"] if v["status"] != "right"}
     assert wrong == {"out_o2[2]@2", "w9+@2"}, wrong
-
-
-@pytest.mark.parametrize("order", ["parallel", "sequential"])
-def test_the_general_lines_of_the_posts_network_are_the_posts_values(order):
-    """The post's 2-2-2 worked through general.py (its one row given as a list of rows) gives the values that
-    written_out.py's own lines give, name by name, for every bias policy and loss."""
-    for biases in ("fixed", "shared", "per-neuron"):
-        for loss in ("half-sse", "sse", "mse"):
-            b1 = (0.35, 0.3) if biases == "per-neuron" else (0.35, 0.35)
-            post = exercise.Exercise(biases=biases, loss=loss, b1=b1)
-            other = exercise.Exercise(**{**post.__dict__, "inputs": (post.inputs,), "targets": (post.targets,)})
-            assert other.is_general() and not post.is_general()
-            ours = written_out.values(post, written_out.plain(post, order), 3)
-            theirs = written_out.values(other, written_out.plain(other, order), 3)
-            common = set(ours) & set(theirs)
-            assert len(common) > 100 and {"w5+@3", "E_total+@3", "dE_total/dw1@2"} <= common
-            for k in common:
-                assert theirs[k] == pytest.approx(ours[k], rel=1e-12, abs=1e-15), (k, biases, loss)

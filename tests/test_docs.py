@@ -61,3 +61,11 @@ def test_a_page_without_the_block_is_refused_before_measuring(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("bench_x: ") and len(err.splitlines()) == 1
     assert page.read_text(encoding="utf-8") == "no markers\n"
+
+
+def test_the_capability_table_in_the_library_page_is_the_codes():
+    from backprop import capabilities
+
+    text = (ROOT / "docs" / "library.md").read_text(encoding="utf-8")
+    block = text.split("<!-- capabilities:start -->\n")[1].split("<!-- capabilities:end -->")[0]
+    assert block.strip() == capabilities.markdown_table()

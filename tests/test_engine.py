@@ -1,6 +1,7 @@
-"""The single-network engine (scalar.run, through training.train) beside the readable worked
-example (worked_example.step), update by update, for every order, bias policy and loss; and
-where it hands an update to the NumPy engine (engine.FastNetwork): a saturated sigmoid, divergence."""
+"""Where the single-network engine (scalar.run, through training.train) hands an update to the NumPy
+engine (engine.FastNetwork): a saturated sigmoid, divergence; and the alternating order against a plain
+loop and finite differences. Both engines against the reference, update by update, for every order,
+bias policy and loss: tests/test_engines.py."""
 
 import itertools
 import math
@@ -10,9 +11,6 @@ import plain_loop
 import pytest
 
 from backprop import engine, training, worked_example
-
-SETTINGS = list(itertools.product(worked_example.ALL_ORDERS, worked_example.BIAS_POLICIES, worked_example.LOSSES))
-UPDATES = 1_000
 
 
 def random_network(seed: int, biases: str) -> dict:
@@ -31,38 +29,6 @@ def assert_close(actual, expected):
     actual, expected = np.asarray(actual), np.asarray(expected)
     worst = np.max(np.abs(actual - expected) / np.maximum(1e-12 * np.abs(expected), 1e-15))
     assert worst <= 1.0, f"{worst:.3g} times the tolerance"
-
-
-@pytest.mark.parametrize("network", ["the post's", "random"])
-@pytest.mark.parametrize("order, biases, loss", SETTINGS)
-def test_engine_equals_the_readable_worked_example_at_every_step(order, biases, loss, network):
-    eta = 0.5 if biases == "fixed" else 2.0  # a larger step where biases train: more to go wrong
-    if network == "random":
-        start = random_network(SETTINGS.index((order, biases, loss)), biases)
-    else:
-        start = dict(w1=worked_example.W1_INIT, w2=worked_example.W2_INIT, b1=worked_example.B1_INIT,
-                     b2=worked_example.B2_INIT, x=worked_example.INPUT, target=worked_example.TARGET)  # fmt: skip
-    t = training.train(order, UPDATES, eta, biases=biases, loss=loss, **start)
-    w1, w2, b1, b2 = start["w1"], start["w2"], start["b1"], start["b2"]
-    steps = []
-    for _ in range(UPDATES):  # the readable run goes on from its own state, never from the engine's
-        steps.append(worked_example.step(order, w1, w2, b1, b2, learning_rate=eta, biases=biases, loss=loss,
-                                         x=start["x"], target=start["target"]))  # fmt: skip
-        w1, w2, b1, b2 = steps[-1].w1, steps[-1].w2, steps[-1].b1, steps[-1].b2
-
-    def readable(name):
-        return np.array([getattr(s, name) for s in steps])
-
-    pairs = [
-        (readable("out_h"), t.hidden[:-1]), (readable("out_o"), t.output[:-1]), (readable("E_total"), t.error[:-1]),
-        (readable("dE_dW2"), t.grad_w2[:-1]), (readable("dE_dW1"), t.grad_w1[:-1]),
-        (readable("w1"), t.w1[1:]), (readable("w2"), t.w2[1:]), (readable("b1"), t.b1[1:]), (readable("b2"), t.b2[1:]),
-    ]  # fmt: skip
-    if biases != "fixed":  # a fixed bias has no gradient to apply (the engine records the deltas)
-        pairs += [(readable("dE_db1"), t.grad_b1[:-1]), (readable("dE_db2"), t.grad_b2[:-1])]
-    for expected, actual in pairs:
-        assert_close(actual, expected)
-    assert not np.array_equal(t.w1[0], t.w1[-1])  # it trained
 
 
 def numpy_engine(order, iterations, learning_rate, biases="fixed", **network):

@@ -34,10 +34,12 @@ def check_parallel_step_against_autograd(w1, w2, b1, b2, biases, loss):
     eta = 0.5
     t = training.train("parallel", 1, eta, biases=biases, loss=loss, w1=w1, w2=w2, b1=b1, b2=b2)
     g1, g2, delta_h, delta_o = gradients = autograd_gradients(w1, w2, b1, b2, loss)
-    # The gradient the update applied (a fixed bias records its delta and does not move).
+    # The gradient the update applied (a fixed bias records zero and does not move).
     recorded = [t.grad_w1[0], t.grad_w2[0], t.grad_b1[0], t.grad_b2[0]]
     if biases == "shared":  # one bias per layer: its gradient is the sum of the layer's deltas
         delta_h, delta_o = np.full(2, delta_h.sum()), np.full(2, delta_o.sum())
+    if biases == "fixed":
+        delta_h, delta_o = np.zeros(2), np.zeros(2)
     expected = [g1, g2, delta_h, delta_o]
     # Rounding is relative to the terms that are summed, not to their sum, which may cancel (a
     # shared bias's gradient adds the deltas): the floor is the largest term.
@@ -90,8 +92,10 @@ def test_central_differences_agree_with_the_recorded_gradient(biases, loss):
     fd = gradcheck.central_difference_gradient(total_error, [w1, w2, b1, b2])
     np.testing.assert_allclose(t.grad_w1[0], fd[0], rtol=0, atol=1e-8)
     np.testing.assert_allclose(t.grad_w2[0], fd[1], rtol=0, atol=1e-8)
-    # A per-neuron bias's gradient is its delta; a shared bias's is their sum.
+    # A per-neuron bias's gradient is its delta; a shared bias's is their sum; a fixed bias's is not applied: 0.
     expected_b1, expected_b2 = (np.full(2, fd[2].sum()), np.full(2, fd[3].sum())) if biases == "shared" else fd[2:]
+    if biases == "fixed":
+        expected_b1, expected_b2 = np.zeros(2), np.zeros(2)
     np.testing.assert_allclose(t.grad_b1[0], expected_b1, rtol=0, atol=1e-8)
     np.testing.assert_allclose(t.grad_b2[0], expected_b2, rtol=0, atol=1e-8)
 

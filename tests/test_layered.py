@@ -3,9 +3,8 @@
 What it proves, test by test:
   - backward() is the gradient: central finite differences of a loss written out here, for
     every activation, output, loss and bias setting;
-  - on the post's 2-2-2 network it follows both update orders of backprop.training.train,
-    update by update for 3,000 updates (test_worked_example_follows_the_2_2_2_trajectory);
-  - its sequential order at depth 3 is a plain NumPy loop written in the test;
+  - on the post's 2-2-2 network it follows worked_example.step in every order (tests/test_engines.py);
+  - its sequential and alternating orders at depth 3 are plain NumPy loops written in the test;
   - its Adam is two steps worked out by hand;
   - training counts epochs from 0, stops at its target, and names the epoch it diverged in;
   - its tanh and tanh' agree with Python's math.tanh and math.cosh from 1e-300 to 1e308.
@@ -17,7 +16,7 @@ import math
 import numpy as np
 import pytest
 
-from backprop import layered, optimizers, published, training, worked_example
+from backprop import layered, optimizers
 
 
 def total_error(y, t, loss):
@@ -93,37 +92,6 @@ def test_tanh_derivative_from_the_output_is_one_over_cosh_squared():
     assert np.all((0.0 <= fprime) & (fprime <= 1.0))
 
 
-def mazur_network():
-    """The post's initial weights and biases (worked_example.W1_INIT, W2_INIT, B1_INIT, B2_INIT) in the
-    engine's layout: (fan_in, fan_out) is the post's matrix transposed."""
-    return layered.Network(
-        [2, 2, 2], "sigmoid", "sigmoid", train_biases=False,
-        weights=[worked_example.W1_INIT.T, worked_example.W2_INIT.T],
-        biases=[worked_example.B1_INIT, worked_example.B2_INIT],
-    )  # fmt: skip
-
-
-@pytest.mark.parametrize("order", ["parallel", "sequential"])
-def test_worked_example_follows_the_2_2_2_trajectory(order):
-    expected = training.train(order, 3_000)  # the 2-2-2 engine, iteration N = after N updates
-    net, w1, w2 = mazur_network(), [], []
-
-    def record(epoch, net, history):  # epoch N = after N full-batch updates
-        w1.append(net.weights[0].T.copy()), w2.append(net.weights[1].T.copy())
-
-    history = layered.train(
-        net, worked_example.INPUT[None], worked_example.TARGET[None], optimizers.SGD(net.params.size, 0.5),
-        epochs=3_000, batch_size=1, loss="half-sse", order=order, shuffle=False, on_epoch=record,
-    )  # fmt: skip
-    assert history.epoch == expected.iteration.tolist() == list(range(3_001))
-    np.testing.assert_allclose(np.array(w1), expected.w1, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(np.array(w2), expected.w2, rtol=0, atol=1e-12)
-    # With two outputs the mean of (t − y)² is ½ Σ (t − y)², the post's E_total.
-    np.testing.assert_allclose(history.train_mse, expected.error, rtol=1e-12, atol=0)
-    assert published.agrees(history.train_mse[0], published.POST_FIRST_UPDATE["E_total"])  # the post's 0.298371109
-    assert net.biases[0].tolist() == [0.35, 0.35] and net.biases[1].tolist() == [0.60, 0.60]
-
-
 def test_sequential_order_at_depth_three_equals_a_plain_loop():
     """Last layer first; each lower delta uses the already-updated weights above it."""
     rng = np.random.default_rng(7)
@@ -144,6 +112,31 @@ def test_sequential_order_at_depth_three_equals_a_plain_loop():
             b[k] = b[k] - eta * delta.sum(axis=0)
             if k:
                 delta = (delta @ W[k].T) * (1 - a[k] ** 2)  # W[k] already updated
+    for mine, theirs in zip(net.weights + net.biases, W + b, strict=True):
+        np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-13)
+
+
+def test_alternating_order_at_depth_three_equals_a_plain_loop():
+    """Top layer first; before each lower layer's step, the forward pass and the deltas above it again,
+    at the updated weights: block-coordinate descent, layer by layer."""
+    rng = np.random.default_rng(8)
+    X, t = rng.uniform(-1, 1, (5, 3)), rng.uniform(-1, 1, (5, 2))
+    net = layered.Network([3, 4, 3, 2], "tanh", "linear", init="uniform", rng=rng)
+    W, b = [w.copy() for w in net.weights], [v.copy() for v in net.biases]
+    eta = 0.1
+    layered.train(net, X, t, optimizers.SGD(net.params.size, eta), epochs=3, batch_size=5, loss="half-sse",
+                  order="alternating", shuffle=False)  # fmt: skip
+    for _ in range(3):
+        for k in (2, 1, 0):
+            a = [X]  # the forward pass at the weights as they stand
+            for j in range(3):
+                z = a[-1] @ W[j] + b[j]
+                a.append(np.tanh(z) if j < 2 else z)
+            delta = a[3] - t
+            for j in range(2, k, -1):
+                delta = (delta @ W[j].T) * (1 - a[j] ** 2)
+            W[k] = W[k] - eta * a[k].T @ delta
+            b[k] = b[k] - eta * delta.sum(axis=0)
     for mine, theirs in zip(net.weights + net.biases, W + b, strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-13)
 

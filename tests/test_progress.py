@@ -114,8 +114,9 @@ def test_the_helper_draws_nothing_without_a_terminal():
         assert bar.n == 5
 
 
-def test_under_a_pseudo_terminal_as_a_user_runs_it():
-    """The real thing: stderr a pty (a bar), stdout a pipe; then stderr a pipe (nothing), the same stdout."""
+def test_under_a_pseudo_terminal_as_a_user_runs_it(monkeypatch, capsys):
+    """The real thing: stderr a pty (a bar), stdout a pipe; then, in-process, stderr not a terminal
+    (nothing on it), the same stdout."""
     args = [sys.executable, str(ROOT / "sweep.py"), "learning-rate", "--num", "20", "--iterations", "300"]
     controller, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 24 rows of 100 columns
@@ -130,5 +131,4 @@ def test_under_a_pseudo_terminal_as_a_user_runs_it():
         os.close(terminal)
         os.close(controller)
     assert b"network/s]" in seen
-    piped = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert piped.returncode == 0 and piped.stderr == "" and piped.stdout == out
+    assert run(sweep.main, args[2:], monkeypatch, capsys, terminal=False) == (0, out, "")
