@@ -97,7 +97,8 @@ def parser() -> cli.ArgumentParser:
         help="half-mse: ½ × mean over the batch's rows (scikit-learn's, default); half-sse: ½ × sum (the tutorials')")
     add("--order", choices=layered.ORDERS, default="parallel",
         help="parallel: all gradients, then all updates (gradient descent, default); sequential: last layer "
-             "first, each lower delta taken with the updated weights above")
+             "first, each lower delta taken with the updated weights above; alternating: each layer's step, "
+             "top down, with the layers above recomputed at their new weights (block-coordinate descent)")
     add("--seed", type=lambda s: cli.whole_number(s, 0, 2**32 - 1), default=0,
         help="seed of the data, the initial weights and the batch order (default 0)")
     add("--json", action="store_true", help="print one JSON document instead of text")
