@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 
-from backprop import cli, exercise, gradcheck, progress
+from backprop import cli, exercise, general_training, gradcheck, progress
 from backprop.training import (
     COUNTING,
     MAX_ITERATIONS,
@@ -57,7 +57,9 @@ SHOW_PROGRESS_FROM = 1_000_000  # updates: a bar from here on (about a second)
 def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
     """The command line of a training script whose train() follows ann_numpy.train's signature."""
     parser = training_parser(prog, doc)
-    args, ex = exercise.parse_args(parser, argv, orders=(method,))
+    args, ex = exercise.parse_args(parser, argv, orders=(method,), any_shape=True)
+    if ex.is_general():  # an exercise of another shape: the small-network engine (general_training.py)
+        return general_training.training_main(args, ex, method, prog)
     if args.check_gradients:
         try:
             lines, ok = gradcheck.gradient_check(train, method, ex)

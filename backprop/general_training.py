@@ -1,0 +1,511 @@
+"""Training an exercise of any shape (general.py's): a small-network engine in generated plain-Python code.
+
+The engine writes the update of one exercise out as Python source, one line a neuron and a weight,
+every number of the exercise (inputs, targets, fixed biases, η) a literal, and compiles it once:
+the loop then runs on local float variables and math.exp, with no NumPy call and no list indexing,
+as scalar.py does for the 2-2-2 (a NumPy call costs about half a microsecond whatever its size).
+
+The update is general.py's, formula by formula: the forward pass of every training example; the
+output layer's deltas (out − t for a softmax output with cross-entropy, else dE/dout · dout/dnet),
+its gradients summed (or averaged, --reduction mean) over the examples and its step; then each
+hidden layer from the top down, its deltas taken with the original weights above (parallel) or the
+already-updated ones (sequential, Mazur's original order). Biases: none, fixed (constants), shared
+(one a layer, its gradient summed over the layer's neurons) or per-neuron.
+
+The state is a list: the weights in the post's numbering (w1, w2, ...), then the biases of each layer
+that has them, one a neuron. run() stops before an update that raises (math.exp overflows, a log or a
+division meets 0); a weight that turns infinite or NaN stays so, and train() then finds the first update
+that made it, one at a time: either is divergence (training.diverged), one line.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from backprop import general
+
+
+def depth(ex) -> int:
+    return len(ex.layers) - 1
+
+
+def bias_layers(ex) -> list[int]:
+    """The layers (1 = the first after the inputs) that have biases."""
+    if ex.biases == "none":
+        return []
+    return [layer for layer in range(1, depth(ex) + 1) if general.biases_of(ex, layer)]
+
+
+def initial_state(ex) -> list[float]:
+    state = [float(w) for w in ex.weights]
+    for layer in bias_layers(ex):
+        state += [float(b) for b in general.biases_of(ex, layer)]
+    return state
+
+
+def weight_index(ex, layer: int, j: int, k: int) -> int:
+    """0-based flat index of the weight from neuron k of layer − 1 to neuron j of `layer`."""
+    return sum(ex.layers[m] * ex.layers[m - 1] for m in range(1, layer)) + j * ex.layers[layer - 1] + k
+
+
+def bias_offsets(ex) -> dict:
+    """{layer: index of its first bias in the state}."""
+    at, offsets = len(ex.weights), {}
+    for layer in bias_layers(ex):
+        offsets[layer] = at
+        at += ex.layers[layer]
+    return offsets
+
+
+def source(ex, order: str, safe: bool = False) -> str:
+    """The Python source of run(s, n) for this exercise and update order. safe: the sigmoid in the form that
+    cannot overflow (e^net / (1 + e^net) for net < 0), for the updates where the fast form's e^(−net) does."""
+    layers, top = ex.layers, depth(ex)
+    examples = general.rows(ex)
+    m = len(examples)
+    mean = ex.reduction == "mean" and m > 1
+    sequential = order == "sequential"
+    biased = bias_layers(ex)
+    trained = ex.biases in ("shared", "per-neuron")
+    count = len(ex.weights)
+
+    def lit(v) -> str:
+        return repr(float(v))
+
+    def out(e, layer, k):
+        return lit(examples[e][0][k]) if layer == 0 else f"a{e}_{layer}_{k}"
+
+    def bias(layer, j):
+        if ex.biases == "fixed":
+            return lit(general.biases_of(ex, layer)[j])
+        return f"c{layer}" if ex.biases == "shared" else f"c{layer}_{j}"
+
+    body = []
+    for e in range(m):
+        for layer in range(1, top + 1):
+            kind = ex.activations[layer - 1]
+            for j in range(layers[layer]):
+                z = f"z{e}_{layer}_{j}"
+                terms = " + ".join(f"w{weight_index(ex, layer, j, k)} * {out(e, layer - 1, k)}"
+                                   for k in range(layers[layer - 1]))  # fmt: skip
+                if layer in biased:
+                    terms += f" + {bias(layer, j)}"
+                body.append(f"{z} = {terms}")
+                a = f"a{e}_{layer}_{j}"
+                if kind == "sigmoid" and safe:
+                    body.append(f"{a} = 1.0 / (1.0 + exp(-{z})) if {z} >= 0.0 else exp({z}) / (1.0 + exp({z}))")
+                elif kind == "sigmoid":
+                    body.append(f"{a} = 1.0 / (1.0 + exp(-{z}))")
+                elif kind == "tanh":
+                    body.append(f"{a} = tanh({z})")
+                elif kind == "relu":
+                    body.append(f"{a} = {z} if {z} > 0.0 else 0.0")
+                elif kind == "linear":
+                    body.append(f"{a} = {z}")
+            if kind == "softmax":
+                zs = [f"z{e}_{layer}_{j}" for j in range(layers[layer])]
+                body.append(f"top = max({', '.join(zs)})")
+                for j, z in enumerate(zs):
+                    body.append(f"x{j} = exp({z} - top)")
+                body.append(f"total = {' + '.join(f'x{j}' for j in range(len(zs)))}")
+                for j in range(len(zs)):
+                    body.append(f"a{e}_{layer}_{j} = x{j} / total")
+
+    def slope(kind, e, layer, j):
+        a, z = f"a{e}_{layer}_{j}", f"z{e}_{layer}_{j}"
+        return {"sigmoid": f"{a} * (1.0 - {a})", "tanh": f"1.0 - {a} * {a}",
+                "relu": f"(1.0 if {z} > 0.0 else 0.0)", "linear": "1.0"}[kind]  # fmt: skip
+
+    n_out = float(layers[-1])
+    later = []
+    for layer in range(top, 0, -1):
+        kind = ex.activations[layer - 1]
+        for e in range(m):
+            target = examples[e][1]
+            for j in range(layers[layer]):
+                a, d = f"a{e}_{layer}_{j}", f"d{e}_{layer}_{j}"
+                if layer == top:
+                    t = lit(target[j])
+                    if ex.loss == "ce":
+                        body.append(f"{d} = {a} - {t}")
+                        continue
+                    g = {"half-sse": f"{a} - {t}", "sse": f"2.0 * ({a} - {t})",
+                         "mse": f"2.0 * ({a} - {t}) / {lit(n_out)}",
+                         "bce": f"(1.0 - {t}) / (1.0 - {a}) - {t} / {a}"}[ex.loss]  # fmt: skip
+                else:
+                    g = " + ".join(f"d{e}_{layer + 1}_{i} * w{weight_index(ex, layer + 1, i, j)}"
+                                   for i in range(layers[layer + 1]))  # fmt: skip
+                body.append(f"{d} = ({g}) * ({slope(kind, e, layer, j)})")
+        steps = []
+        for j in range(layers[layer]):
+            for k in range(layers[layer - 1]):
+                i = weight_index(ex, layer, j, k)
+                g = " + ".join(f"d{e}_{layer}_{j} * {out(e, layer - 1, k)}" for e in range(m))
+                if mean:
+                    g = f"({g}) / {lit(m)}"
+                steps.append(f"w{i} -= eta * ({g})")
+        if trained and layer in biased:
+            if ex.biases == "shared":
+                g = " + ".join(f"d{e}_{layer}_{j}" for e in range(m) for j in range(layers[layer]))
+                g = f"({g}) / {lit(m)}" if mean else g
+                steps.append(f"c{layer} -= eta * ({g})")
+            else:
+                for j in range(layers[layer]):
+                    g = " + ".join(f"d{e}_{layer}_{j}" for e in range(m))
+                    g = f"({g}) / {lit(m)}" if mean else g
+                    steps.append(f"c{layer}_{j} -= eta * ({g})")
+        # Sequential: this layer steps before the deltas below are taken (with its new weights);
+        # parallel: every delta first, with the original weights, then every step.
+        if sequential:
+            body += steps
+        else:
+            later += steps
+    body += later
+
+    names = [f"w{i}" for i in range(count)]
+    for layer in biased:
+        names += [f"c{layer}_{j}" for j in range(layers[layer])]
+    result = [f"w{i}" for i in range(count)]
+    for layer in biased:
+        if ex.biases == "shared":
+            result += [f"c{layer}"] * layers[layer]
+        elif ex.biases == "per-neuron":
+            result += [f"c{layer}_{j}" for j in range(layers[layer])]
+        else:
+            result += [lit(b) for b in general.biases_of(ex, layer)]
+    lines = ["def run(s, n, exp=math.exp, tanh=math.tanh):"]
+    lines.append(f"    ({', '.join(names)},) = s" if names else "    pass")
+    lines += [f"    c{layer} = c{layer}_0" for layer in biased if ex.biases == "shared"]
+    lines += [f"    eta = {lit(ex.learning_rate)}", "    done = 0", "    try:",
+              "        for done in range(n):  # noqa: B007"]  # fmt: skip
+    lines += [f"            {line}" for line in body]
+    lines += ["        else:", "            done = n", "    except (OverflowError, ZeroDivisionError, ValueError):",
+              "        pass", f"    return [{', '.join(result)}], done"]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def compiled(ex, order: str, safe: bool = False):
+    """run(s, n) -> (the state after the updates made, how many were made) for this exercise and order."""
+    space = {"math": math}
+    exec(compile(source(ex, order, safe), f"<{order} update of a {'-'.join(map(str, ex.layers))} exercise>", "exec"),
+         space)  # fmt: skip
+    return space["run"]
+
+
+# --- reading a state --------------------------------------------------------------------------------
+
+
+def unpack(ex, state) -> tuple:
+    """(flat weights, {layer: per-neuron biases}) of a state."""
+    weights = list(state[: len(ex.weights)])
+    biases = {layer: list(state[at : at + ex.layers[layer]]) for layer, at in bias_offsets(ex).items()}
+    return weights, biases
+
+
+def outputs(ex, state) -> list[list[float]]:
+    """Each training example's outputs at this state."""
+    weights, biases = unpack(ex, state)
+    a = SimpleNamespace(bias_dropped=())
+    return [general.forward(ex, a, weights, biases, x) for x, _ in general.rows(ex)]
+
+
+def errors(ex, state) -> tuple[list[float], float]:
+    """(each example's E_total, the reduced E_total) at this state; inf where a log meets 0."""
+    _, _, error = general.ERRORS[ex.loss]
+    n = float(ex.layers[-1])
+    totals = []
+    for y, (_, t) in zip(outputs(ex, state), general.rows(ex), strict=True):
+        try:
+            totals.append(sum(error(u, v, n) for u, v in zip(t, y, strict=True)))
+        except (ValueError, ZeroDivisionError):
+            totals.append(math.inf)
+    total = sum(totals)
+    return totals, total / len(totals) if ex.reduction == "mean" and len(totals) > 1 else total
+
+
+def matrices(ex, state) -> list[list[list[float]]]:
+    """W1, W2(, W3): row j = destination neuron j."""
+    weights, _ = unpack(ex, state)
+    return [[[weights[weight_index(ex, layer, j, k)] for k in range(ex.layers[layer - 1])]
+             for j in range(ex.layers[layer])] for layer in range(1, depth(ex) + 1)]  # fmt: skip
+
+
+def parameter_names(ex) -> list[str]:
+    """The names of the state's entries: w1.., then each bias by general.py's name for it."""
+    names = [f"w{i}" for i in range(1, len(ex.weights) + 1)]
+    a = SimpleNamespace(biases=ex.biases)
+    for layer in bias_layers(ex):
+        names += list(general.bias_names(ex, layer, a))
+    return names
+
+
+def trained_parameters(ex) -> list[int]:
+    """The state indices that training changes: the weights, the trained biases (one a shared layer)."""
+    indices = list(range(len(ex.weights)))
+    for layer, at in bias_offsets(ex).items():
+        if ex.biases == "per-neuron":
+            indices += range(at, at + ex.layers[layer])
+        elif ex.biases == "shared":
+            indices.append(at)
+    return indices
+
+
+# --- training -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """A finished run: the final state, and E_total at each recorded iteration."""
+
+    ex: object
+    order: str
+    iterations: int
+    state: list
+    initial_state: list
+    recorded: list  # [(iteration, E_total)]
+
+
+def finite(state) -> bool:
+    return all(math.isfinite(v) for v in state)
+
+
+def train(ex, order: str, iterations: int, record_every: int = 0, on_record=None, checkpoints=()) -> Run:
+    """`iterations` updates of the exercise; E_total recorded at 0, every record_every-th update, the
+    checkpoints and the end. training.TrainingDiverged (one line) when an update overflows."""
+    from backprop.training import diverged
+
+    run = compiled(ex, order)
+    state = initial_state(ex)
+    start = list(state)
+    stops = {iterations, *(k for k in checkpoints if 0 < k <= iterations)}
+    if record_every:
+        stops |= set(range(record_every, iterations, record_every))
+    recorded = []
+    snapshots = {}
+
+    def record(k, s):
+        _, e = errors(ex, s)
+        if not math.isfinite(e):
+            raise diverged(k, ex.learning_rate, "the error")
+        recorded.append((k, e))
+        if k in checkpoints:
+            snapshots[k] = list(s)
+        if on_record is not None:
+            on_record(k, e)
+
+    record(0, state)
+    done = 0
+    safe = None
+    for stop in sorted(stops):
+        if stop == 0:
+            continue
+        after, made = run(state, stop - done)
+        if made < stop - done:  # e^(−net) overflowed: a saturated sigmoid, or divergence; the safe form decides
+            safe = safe or compiled(ex, order, safe=True)
+            more, rest = safe(after, stop - done - made)
+            after, made = more, made + rest
+        if made < stop - done or not finite(after):
+            # A value overflowed (an exception stopped the loop) or a weight went to ±inf or NaN, which it
+            # then stays: find the first update that does it, one at a time from the last good state.
+            while True:
+                after, made = (safe or run)(state, 1)
+                if not made or not finite(after):
+                    raise diverged(done + 1, ex.learning_rate, "a net input, output or weight")
+                state, done = after, done + 1
+        state, done = after, stop
+        record(stop, state)
+    result = Run(ex, order, iterations, state, start, recorded)
+    result.snapshots = snapshots
+    return result
+
+
+def error_after(ex, order: str, iterations: int) -> float:
+    return train(ex, order, iterations).recorded[-1][1]
+
+
+# --- the training scripts' command line for an exercise of any shape (training_cli.py hands it over) ----------
+
+
+def settings_line(ex, order: str, iterations: int) -> str:
+    from backprop.training import updates
+
+    m = len(general.rows(ex))
+    reduced = f", {'summed' if ex.reduction == 'sum' else 'averaged'} over {m} examples" if m > 1 else ""
+    return (f"{order} updates, {updates(iterations)} (iteration N = after N updates), learning rate "
+            f"{ex.learning_rate:g}, biases {ex.biases}, loss {ex.loss}: {general.LOSS_TEXT[ex.loss]}{reduced}")
+
+
+def vector(v) -> str:
+    return "[" + ", ".join(f"{x:.10f}" for x in v) + "]"
+
+
+def state_lines(ex, state) -> list[str]:
+    """The weights as matrices in the post's numbering, then the biases."""
+    lines = []
+    for layer, rows in enumerate(matrices(ex, state), start=1):
+        names = [[f"w{weight_index(ex, layer, j, k) + 1}" for k in range(ex.layers[layer - 1])]
+                 for j in range(ex.layers[layer])]  # fmt: skip
+        named = "[" + ", ".join("[" + ", ".join(r) + "]" for r in names) + "]"
+        lines.append(f"W{layer} = {named} = [" + ", ".join(vector(r) for r in rows) + "]")
+    _, biases = unpack(ex, state)
+    if biases:
+        lines.append("  ".join(f"b{layer} = {vector(b)}" for layer, b in biases.items()))
+    return lines
+
+
+def text_lines(result) -> list[str]:
+    ex, state = result.ex, result.state
+    n = result.iterations
+    from backprop import cli
+    from backprop.training import updates
+
+    lines = [f"error at iteration 0 (initial weights): {cli.error_text(result.recorded[0][1])}",
+             f"error at iteration {n} (after {updates(n)}): {cli.error_text(result.recorded[-1][1])}"]  # fmt: skip
+    rows = general.rows(ex)
+    for e, (y, (_, t)) in enumerate(zip(outputs(ex, state), rows, strict=True)):
+        tag = general.tag(ex, e)
+        lines.append(f"prediction{tag}: {vector(y)}")
+        lines.append(f"target{tag}:{' ' * 5}{vector(t)}")
+    return lines + state_lines(ex, state)
+
+
+def json_document(result, settings: str) -> dict:
+    from backprop.training import COUNTING
+
+    ex, state = result.ex, result.state
+    weights, biases = unpack(ex, state)
+    per_example, _ = errors(ex, state)
+    return {
+        "method": result.order, "settings": settings, "counting": COUNTING, "iterations": result.iterations,
+        "learning_rate": ex.learning_rate, "biases": ex.biases, "loss": ex.loss, "reduction": ex.reduction,
+        "network": ex.to_json(), "initial_error": result.recorded[0][1], "final_error": result.recorded[-1][1],
+        "example_errors": per_example,
+        "predictions": outputs(ex, state), "targets": [list(t) for _, t in general.rows(ex)],
+        "weights": {f"w{i}": w for i, w in enumerate(weights, start=1)},
+        **{f"W{layer}": rows for layer, rows in enumerate(matrices(ex, state), start=1)},
+        **{f"b{layer}": b for layer, b in biases.items()},
+        "errors": [{"iteration": k, "error": e} for k, e in result.recorded],
+    }  # fmt: skip
+
+
+def gradient_check(ex, order: str, h: float = 1e-6) -> tuple[list[str], bool]:
+    """--check-gradients: the first update's step of every trained parameter against −η × the central
+    finite-difference gradient of E_total; in sequential order the layers below the output depart by O(η²)."""
+    from dataclasses import replace
+
+    names = parameter_names(ex)
+    indices = trained_parameters(ex)
+    start = initial_state(ex)
+
+    def step_of(learning_rate):
+        e = replace(ex, learning_rate=learning_rate)
+        after, made = compiled(e, order)(list(start), 1)
+        if not made or not finite(after):
+            raise ValueError("the first update overflows")
+        return [after[i] - start[i] for i in indices]
+
+    def error_at(state):
+        return errors(ex, state)[1]
+
+    def shifted(i, by):
+        s = list(start)
+        at = [i] if ex.biases != "shared" or i < len(ex.weights) else \
+            [j for j in range(i, i + ex.layers[bias_layer(ex, i)])]  # fmt: skip
+        for j in at:
+            s[j] += by
+        return s
+
+    fd = [(error_at(shifted(i, h)) - error_at(shifted(i, -h))) / (2 * h) for i in indices]
+    eta = ex.learning_rate
+    steps = step_of(eta)
+    output_layer = output_parameters(ex)
+    lines = [f"gradient check of the {order} method's first update, learning rate η = {eta:g}, biases "
+             f"{ex.biases}, loss {ex.loss}, layers {'-'.join(map(str, ex.layers))}",
+             f"reference: −η × dE/dθ by central differences (h = {h:g}) at the exercise's initial weights",
+             f"  {'param':>7}  {'script step':>15}  {'−η × FD grad':>15}  difference  verdict"]  # fmt: skip
+    ok = True
+    departs = []
+    for i, s, g in zip(indices, steps, fd, strict=True):
+        reference = -eta * g
+        difference = s - reference
+        if order == "sequential" and i not in output_layer and len(ex.layers) > 2:
+            verdict = "departs (sequential order, see below)" if abs(difference) > 1e-7 * max(1, abs(s)) else "OK"
+            departs.append(i)
+        else:
+            good = abs(difference) <= 1e-6 * max(1.0, abs(reference)) * max(1.0, eta)
+            verdict = "OK" if good else "MISMATCH"
+            ok = ok and good
+        lines.append(f"  {names[i]:>7}  {s:15.12f}  {reference:15.12f}  {difference:10.2e}  {verdict}")
+    if departs:
+        halves = [step_of(eta / 2), step_of(eta / 4)]
+        lines += ["", "sequential departure from the gradient step: halving η divides it by about 4 (order η²):"]
+        powers = []
+        for i in departs:
+            at = indices.index(i)
+            d = [steps[at] + eta * fd[at], halves[0][at] + eta / 2 * fd[at], halves[1][at] + eta / 4 * fd[at]]
+            if abs(d[1]) > 1e-12 and abs(d[2]) > 1e-12:
+                powers += [math.log2(abs(d[0] / d[1])), math.log2(abs(d[1] / d[2]))]
+            lines.append(f"  {names[i]:>7}  {d[0]:.3e}  {d[1]:.3e}  {d[2]:.3e}")
+        if powers:
+            low, high = min(powers), max(powers)
+            good = 1.5 <= low and high <= 2.5
+            ok = ok and good
+            lines.append(f"halving η divides the departure by 2^p with p between {low:.3f} and {high:.3f}: "
+                         + ("OK, it shrinks as η²" if good else "not η²"))  # fmt: skip
+    lines.append("all checks passed" if ok else "some checks FAILED")
+    return lines, ok
+
+
+def bias_layer(ex, index: int) -> int:
+    for layer, at in bias_offsets(ex).items():
+        if at <= index < at + ex.layers[layer]:
+            return layer
+    raise IndexError(index)
+
+
+def output_parameters(ex) -> set:
+    """The state indices of the output layer's weights and biases."""
+    top = depth(ex)
+    first = weight_index(ex, top, 0, 0)
+    indices = set(range(first, len(ex.weights)))
+    if top in bias_offsets(ex):
+        at = bias_offsets(ex)[top]
+        indices |= set(range(at, at + ex.layers[top]))
+    return indices
+
+
+def training_main(args, ex, method: str, prog: str) -> int:
+    """ann_numpy.py / ann_numpy_original.py for an exercise of any shape."""
+    import json
+
+    from backprop import cli
+    from backprop.training import TrainingDiverged
+
+    if args.check_gradients:
+        try:
+            lines, ok = gradient_check(ex, method)
+        except ValueError as exc:
+            return cli.fail(prog, f"cannot check the gradients at learning rate {ex.learning_rate:g}: {exc}")
+        print("\n".join(lines))
+        return 0 if ok else 1
+    settings = settings_line(ex, method, args.iterations)
+    stream = bool(args.print_every) and not args.json
+    if not args.json:
+        print(ex.describe(), flush=True)
+        print(settings, flush=True)
+
+    def print_error(k, e):
+        print(f"iteration {k:>{len(str(args.iterations))}}: error {cli.error_text(e)}", flush=True)
+
+    try:
+        result = train(ex, method, args.iterations, record_every=args.print_every,
+                       on_record=print_error if stream else None)  # fmt: skip
+    except TrainingDiverged as exc:
+        return cli.fail(prog, str(exc))
+    if args.json:
+        print(json.dumps(json_document(result, settings), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(text_lines(result)))
+    return 0
