@@ -509,3 +509,48 @@ def training_main(args, ex, method: str, prog: str) -> int:
     else:
         print("\n".join(text_lines(result)))
     return 0
+
+
+# --- --check's ladder past the written-out updates (hand_check.py) -------------------------------------------
+
+
+def ladder_names(ex) -> tuple:
+    """The names --check takes with @k past the written-out updates: every weight and trained bias after
+    update k (w7+@1000, b2[o1]+@1000), E_total+ after it; each example's outputs and E_total of update k's
+    forward pass (out_o1[2]@1000, E_total[2]@1000, E_total@1000: after k − 1 updates)."""
+    names = [f"w{i}+" for i in range(1, len(ex.weights) + 1)]
+    all_names = parameter_names(ex)
+    names += sorted({f"{all_names[i]}+" for i in trained_parameters(ex)[len(ex.weights):]})
+    names.append("E_total+")
+    for e in range(len(general.rows(ex))):
+        tag = general.tag(ex, e)
+        names += [f"out_{n}{tag}" for n in general.neurons(ex, depth(ex))] + [f"E_total{tag}"]
+    if len(general.rows(ex)) > 1:
+        names.append("E_total")
+    return tuple(names)
+
+
+def ladder_values(ex, order: str, ks: list) -> dict:
+    """{name@k: value} of ladder_names for each k, from one training run; TrainingDiverged when it diverges."""
+    if not ks:
+        return {}
+    checkpoints = sorted({*ks, *(k - 1 for k in ks)})
+    result = train(ex, order, max(ks), checkpoints=checkpoints)
+    snapshots = {**result.snapshots, 0: result.initial_state, max(ks): result.state}
+    all_names = parameter_names(ex)
+    found = {}
+    for k in ks:
+        after, before = snapshots[k], snapshots[k - 1]
+        for i in range(len(ex.weights)):
+            found[f"w{i + 1}+@{k}"] = after[i]
+        for i in trained_parameters(ex)[len(ex.weights):]:
+            found[f"{all_names[i]}+@{k}"] = after[i]
+        found[f"E_total+@{k}"] = errors(ex, after)[1]
+        totals, total = errors(ex, before)
+        for e, y in enumerate(outputs(ex, before)):
+            tag = general.tag(ex, e)
+            found.update({f"out_{n}{tag}@{k}": v for n, v in zip(general.neurons(ex, depth(ex)), y, strict=True)})
+            found[f"E_total{tag}@{k}"] = totals[e]
+        if len(totals) > 1:
+            found[f"E_total@{k}"] = total
+    return found

@@ -138,3 +138,15 @@ def test_a_saturated_sigmoid_is_not_divergence(capsys):
                             "--weights", "-800", "--biases", "none", "3", "--json", capsys=capsys)  # fmt: skip
     assert status == 0 and err == ""
     assert json.loads(out)["predictions"] == [[0.0]]
+
+
+def test_check_takes_the_ladder_past_the_written_out_updates(tmp_path, capsys):
+    import ann_numpy_no_loop
+
+    theirs = run(draw_3_2_2(), 1000)  # the plain loop names update 1000's values as --check does
+    names = ["w7+@1000", "b2[o1]+@1000", "E_total+@1000", "out_o1[2]@1000", "E_total[2]@1000", "E_total@1000"]
+    sheet = tmp_path / "ladder.txt"
+    sheet.write_text("".join(f"{n} {theirs[n]:.6f}\n" for n in names) + "out_h1@1000 0.5\n")
+    status, out, _ = call(ann_numpy_no_loop.main, "--example", EXAMPLE, "--check", sheet, capsys=capsys)
+    assert status == 0, out
+    assert out.count("✓") == len(names) and "not checked: past update 10 only the weights" in out
