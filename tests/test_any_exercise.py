@@ -18,7 +18,6 @@ import convergence_test
 import plot_all_variables
 import plot_convergence
 import plot_key_differences
-import plot_network
 import sweep
 from backprop import exercise, general, hand_check, written_out
 
@@ -230,7 +229,7 @@ def test_combinations_that_make_no_sense_are_exit_2_with_the_reason(capsys, flag
     assert says in result[2], result[2]
 
 
-@pytest.mark.parametrize("main", [convergence_test.main, plot_network.main, analyze_convergence.main,
+@pytest.mark.parametrize("main", [convergence_test.main, analyze_convergence.main,
                                   plot_convergence.main, plot_all_variables.main,
                                   plot_key_differences.main, sweep.main])  # fmt: skip
 def test_the_posts_scripts_refuse_another_shape_naming_the_one_that_handles_it(main, capsys):
