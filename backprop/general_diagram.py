@@ -533,16 +533,17 @@ def description_of(args) -> str | None:
 def figures(args, ex, orders) -> dict:
     """{name: Figure} plot_network.py writes; training.TrainingDiverged when training overflows."""
     description = description_of(args)
+    shape = "-".join(map(str, ex.layers))  # in the file's name: the post's figures stay as they are
     if args.backward_pass:
         try:
-            return {"backward_pass": backward_pass_figure(ex, orders, description)}
+            return {f"backward_pass_{shape}": backward_pass_figure(ex, orders, description)}
         except written_out.NotFinite as exc:
             from backprop.training import diverged
 
             raise diverged(1, ex.learning_rate, f"the first update ({exc})") from None
     n = args.iterations
     runs = {o: general_training.train(ex, o, n) for o in orders}
-    return {"network_diagram": network_figure(ex, runs, n, description)}
+    return {f"network_diagram_{shape}": network_figure(ex, runs, n, description)}
 
 
 def animation(args, ex, orders, frames: list, every: int):

@@ -554,3 +554,28 @@ def ladder_values(ex, order: str, ks: list) -> dict:
         if len(totals) > 1:
             found[f"E_total@{k}"] = total
     return found
+
+
+# --- the ladder of errors (docs/any-exercise.md) ----------------------------------------------------------
+
+
+def from_file(path: str):
+    """The Exercise of an --example file, as the training scripts read it (bad usage: SystemExit 2)."""
+    from backprop import exercise, training_cli
+
+    parser = training_cli.training_parser("general_training", "")
+    return exercise.parse_args(parser, ["--example", str(path)], any_shape=True)[1]
+
+
+LADDER = (1, 10, 100, 1_000)
+
+
+def ladder_text(path: str, ks=LADDER) -> str:
+    """E_total of the --example file's exercise after each of ks updates, in both orders, one training run each."""
+    ex = from_file(path)
+    runs = {order: dict(train(ex, order, max(ks), checkpoints=ks).recorded) for order in ("parallel", "sequential")}
+    lines = [f"E_total after N updates of {path} ({'-'.join(map(str, ex.layers))}, learning rate "
+             f"{ex.learning_rate:g}):", f"{'N':>6}  {'parallel':>14}  {'sequential':>14}"]  # fmt: skip
+    for k in (0, *ks):
+        lines.append(f"{k:>6,}  {runs['parallel'][k]:14.10f}  {runs['sequential'][k]:14.10f}")
+    return "\n".join(lines)

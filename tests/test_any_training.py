@@ -150,3 +150,24 @@ def test_check_takes_the_ladder_past_the_written_out_updates(tmp_path, capsys):
     status, out, _ = call(ann_numpy_no_loop.main, "--example", EXAMPLE, "--check", sheet, capsys=capsys)
     assert "Result: 6 right, 1 not checked" in out, out
     assert out.count("✓") == len(names) and "not checked: past update 10 only the weights" in out
+
+
+def test_the_docs_blocks_are_what_the_commands_print(root, monkeypatch, capsys):
+    from backprop import general_training as g
+
+    monkeypatch.chdir(root)
+    page = (root / "docs" / "any-exercise.md").read_text(encoding="utf-8")
+
+    def block(name):
+        return page.split(f"<!-- {name}:start -->")[1].split(f"<!-- {name}:end -->")[0].strip().strip("`").strip()
+
+    status, out, _ = call(ann_numpy_original.main, "--example", EXAMPLE, 1000, capsys=capsys)
+    assert status == 0 and out.strip() == block("train-any-shape")
+    assert g.ladder_text(EXAMPLE) == block("ladder-3-2-2")
+    # The ladder's numbers from outside the engine: the plain loop, both orders.
+    rows = {int(line.split()[0].replace(",", "")): line.split()[1:] for line in block("ladder-3-2-2").splitlines()[2:]}
+    for order, column in (("parallel", 0), ("sequential", 1)):
+        theirs = run({**draw_3_2_2(), "order": order}, 100)
+        for k in (1, 10, 100):
+            assert float(rows[k][column]) == pytest.approx(theirs[f"E_total+@{k}" if k > 1 else "E_total+"], abs=1e-10)
+    assert (root / "figures" / "backward_pass_3-2-2.png").exists()
