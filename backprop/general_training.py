@@ -129,7 +129,7 @@ def source(ex, order: str, safe: bool = False) -> str:
                 if layer == top:
                     t = lit(target[j])
                     if ex.loss == "ce":
-                        body.append(f"{d} = {a} - {t}")
+                        body.append(f"{d} = ({a} - {t}) * rate")
                         continue
                     g = {"half-sse": f"{a} - {t}", "sse": f"2.0 * ({a} - {t})",
                          "mse": f"2.0 * ({a} - {t}) / {lit(n_out)}",
@@ -137,25 +137,23 @@ def source(ex, order: str, safe: bool = False) -> str:
                 else:
                     g = " + ".join(f"d{e}_{layer + 1}_{i} * w{weight_index(ex, layer + 1, i, j)}"
                                    for i in range(layers[layer + 1]))  # fmt: skip
-                body.append(f"{d} = ({g}) * ({slope(kind, e, layer, j)})")
+                    body.append(f"{d} = ({g}) * ({slope(kind, e, layer, j)})")
+                    continue
+                body.append(f"{d} = ({g}) * ({slope(kind, e, layer, j)}) * rate")
         steps = []
         for j in range(layers[layer]):
             for k in range(layers[layer - 1]):
                 i = weight_index(ex, layer, j, k)
                 g = " + ".join(f"d{e}_{layer}_{j} * {out(e, layer - 1, k)}" for e in range(m))
-                if mean:
-                    g = f"({g}) / {lit(m)}"
-                steps.append(f"w{i} -= eta * ({g})")
+                steps.append(f"w{i} -= {g}")
         if trained and layer in biased:
             if ex.biases == "shared":
                 g = " + ".join(f"d{e}_{layer}_{j}" for e in range(m) for j in range(layers[layer]))
-                g = f"({g}) / {lit(m)}" if mean else g
-                steps.append(f"c{layer} -= eta * ({g})")
+                steps.append(f"c{layer} -= {g}")
             else:
                 for j in range(layers[layer]):
                     g = " + ".join(f"d{e}_{layer}_{j}" for e in range(m))
-                    g = f"({g}) / {lit(m)}" if mean else g
-                    steps.append(f"c{layer}_{j} -= eta * ({g})")
+                    steps.append(f"c{layer}_{j} -= {g}")
         # Sequential: this layer steps before the deltas below are taken (with its new weights);
         # parallel: every delta first, with the original weights, then every step.
         if sequential:
@@ -178,7 +176,9 @@ def source(ex, order: str, safe: bool = False) -> str:
     lines = ["def run(s, n, exp=math.exp, tanh=math.tanh):"]
     lines.append(f"    ({', '.join(names)},) = s" if names else "    pass")
     lines += [f"    c{layer} = c{layer}_0" for layer in biased if ex.biases == "shared"]
-    lines += [f"    eta = {lit(ex.learning_rate)}", "    done = 0", "    try:",
+    # Every delta carries the step's factor, η (η/m when the gradients are averaged over m examples): the
+    # deltas below are linear in those above, so that each step is w −= Σ delta · out, one product fewer a weight.
+    lines += [f"    rate = {lit(ex.learning_rate / m if mean else ex.learning_rate)}", "    done = 0", "    try:",
               "        for done in range(n):  # noqa: B007"]  # fmt: skip
     lines += [f"            {line}" for line in body]
     lines += ["        else:", "            done = n", "    except (OverflowError, ZeroDivisionError, ValueError):",
