@@ -271,9 +271,14 @@ def finite(state) -> bool:
     return all(math.isfinite(v) for v in state)
 
 
-def train(ex, order: str, iterations: int, record_every: int = 0, on_record=None, checkpoints=()) -> Run:
+CHUNK = 200_000  # updates between two calls of on_progress
+
+
+def train(ex, order: str, iterations: int, record_every: int = 0, on_record=None, checkpoints=(),
+          on_progress=None) -> Run:  # fmt: skip
     """`iterations` updates of the exercise; E_total recorded at 0, every record_every-th update, the
-    checkpoints and the end. training.TrainingDiverged (one line) when an update overflows."""
+    checkpoints and the end; on_progress(updates made) now and then. training.TrainingDiverged (one line)
+    when an update overflows."""
     from backprop.training import diverged
 
     run = compiled(ex, order)
@@ -301,6 +306,12 @@ def train(ex, order: str, iterations: int, record_every: int = 0, on_record=None
     for stop in sorted(stops):
         if stop == 0:
             continue
+        while on_progress is not None and stop - done > CHUNK:  # the same updates, in pieces
+            after, made = run(state, CHUNK)
+            if made < CHUNK or not finite(after):
+                break  # the piece that diverges is found below
+            state, done = after, done + CHUNK
+            on_progress(done)
         after, made = run(state, stop - done)
         if made < stop - done:  # e^(−net) overflowed: a saturated sigmoid, or divergence; the safe form decides
             safe = safe or compiled(ex, order, safe=True)
@@ -316,6 +327,8 @@ def train(ex, order: str, iterations: int, record_every: int = 0, on_record=None
                 state, done = after, done + 1
         state, done = after, stop
         record(stop, state)
+        if on_progress is not None:
+            on_progress(done)
     result = Run(ex, order, iterations, state, start, recorded)
     result.snapshots = snapshots
     return result
@@ -476,6 +489,9 @@ def output_parameters(ex) -> set:
     return indices
 
 
+SHOW_PROGRESS_FROM = 300_000  # updates: a bar from here on (about a second)
+
+
 def training_main(args, ex, method: str, prog: str) -> int:
     """ann_numpy.py / ann_numpy_original.py for an exercise of any shape."""
     import json
@@ -499,9 +515,13 @@ def training_main(args, ex, method: str, prog: str) -> int:
     def print_error(k, e):
         print(f"iteration {k:>{len(str(args.iterations))}}: error {cli.error_text(e)}", flush=True)
 
+    from backprop import progress
+
+    quiet = args.quiet or stream or args.iterations < SHOW_PROGRESS_FROM
     try:
-        result = train(ex, method, args.iterations, record_every=args.print_every,
-                       on_record=print_error if stream else None)  # fmt: skip
+        with progress.bar(args.iterations, "update", quiet=quiet) as bar:
+            result = train(ex, method, args.iterations, record_every=args.print_every,
+                           on_record=print_error if stream else None, on_progress=bar.to)  # fmt: skip
     except TrainingDiverged as exc:
         return cli.fail(prog, str(exc))
     if args.json:

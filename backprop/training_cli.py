@@ -58,9 +58,9 @@ def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
     """The command line of a training script whose train() follows ann_numpy.train's signature."""
     parser = training_parser(prog, doc)
     args, ex = exercise.parse_args(parser, argv, orders=(method,), any_shape=True)
-    if ex.is_general():  # an exercise of another shape: the small-network engine (general_training.py)
-        return general_training.training_main(args, ex, method, prog)
     if args.check_gradients:
+        if ex.is_general():  # an exercise of another shape: the small-network engine (general_training.py)
+            return general_training.training_main(args, ex, method, prog)
         try:
             lines, ok = gradcheck.gradient_check(train, method, ex)
         except (TrainingDiverged, ValueError) as exc:
@@ -71,6 +71,8 @@ def training_main(train, method: str, prog: str, doc: str, argv=None) -> int:
     if rows > MAX_RECORDED_ROWS:
         parser.error(f"--print-every {args.print_every:,} over {args.iterations:,} updates would mean "
                      f"{memory_text(rows)}; print at most {MAX_RECORDED_ROWS:,} rows")
+    if ex.is_general():  # an exercise of another shape: the small-network engine (general_training.py)
+        return general_training.training_main(args, ex, method, prog)
 
     settings = describe_settings(method, args.iterations, ex.learning_rate, ex.biases, ex.loss)
     stream_errors = bool(args.print_every) and not args.json
