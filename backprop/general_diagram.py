@@ -465,7 +465,8 @@ def animation_figure(ex, runs: dict, frames: list[int], description: str | None 
     states = {order: [State.of(ex, n, snapshots[order][n]) for n in frames] for order in runs}
     every_state = [s for ss in states.values() for s in ss]
     lay, draw = diagram_panels(ex, every_state, [""] * len(every_state), values=False)
-    title = exercise_title(ex, description) + " learning\n" + settings_text(ex)
+    head, network = exercise_title(ex, description).split("\n", 1)
+    title = f"{head}, learning\n{network}\n{settings_text(ex)}"
     left, right, bottom, top = CURVE_MARGINS
     diagrams_width = len(runs) * (lay.width + GAP)
     height = max(lay.height, 3.2)
