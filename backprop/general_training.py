@@ -92,18 +92,21 @@ def source(ex, order: str, safe: bool = False) -> str:
                                    for k in range(layers[layer - 1]))  # fmt: skip
                 if layer in biased:
                     terms += f" + {bias(layer, j)}"
-                body.append(f"{z} = {terms}")
                 a = f"a{e}_{layer}_{j}"
-                if kind == "sigmoid" and safe:
-                    body.append(f"{a} = 1.0 / (1.0 + exp(-{z})) if {z} >= 0.0 else exp({z}) / (1.0 + exp({z}))")
-                elif kind == "sigmoid":
-                    body.append(f"{a} = 1.0 / (1.0 + exp(-{z}))")
+                # The net input is kept where something reads it later (ReLU's slope, softmax, the safe sigmoid);
+                # else it goes straight into the activation: one store and load fewer a neuron.
+                if kind == "sigmoid" and not safe:
+                    body.append(f"{a} = 1.0 / (1.0 + exp(-({terms})))")
                 elif kind == "tanh":
-                    body.append(f"{a} = tanh({z})")
-                elif kind == "relu":
-                    body.append(f"{a} = {z} if {z} > 0.0 else 0.0")
+                    body.append(f"{a} = tanh({terms})")
                 elif kind == "linear":
-                    body.append(f"{a} = {z}")
+                    body.append(f"{a} = {terms}")
+                else:
+                    body.append(f"{z} = {terms}")
+                    if kind == "sigmoid":
+                        body.append(f"{a} = 1.0 / (1.0 + exp(-{z})) if {z} >= 0.0 else exp({z}) / (1.0 + exp({z}))")
+                    elif kind == "relu":
+                        body.append(f"{a} = {z} if {z} > 0.0 else 0.0")
             if kind == "softmax":
                 zs = [f"z{e}_{layer}_{j}" for j in range(layers[layer])]
                 body.append(f"top = max({', '.join(zs)})")
