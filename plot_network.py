@@ -33,7 +33,7 @@ import os
 import matplotlib
 import numpy as np
 
-from backprop import cli, diagram, exercise, files, plotting, progress, training
+from backprop import cli, diagram, exercise, files, general_diagram, plotting, progress, training
 from backprop.training import TrainingDiverged
 from backprop.worked_example import ORDERS, step
 
@@ -76,7 +76,7 @@ def build_parser():
 
 def main(argv=None) -> int:
     parser = build_parser()
-    args, ex = exercise.parse_args(parser, argv)
+    args, ex = exercise.parse_args(parser, argv, any_shape=True)
     if args.animate and args.show:
         parser.error("--animate writes a file only; leave out --show")
     order = args.order or ex.order or "parallel"
@@ -86,6 +86,8 @@ def main(argv=None) -> int:
         return animate(args, ex, orders)
 
     def figures() -> dict:
+        if ex.is_general():  # an exercise of another shape (general_diagram.py)
+            return general_diagram.figures(args, ex, orders)
         if args.backward_pass:
             return {"backward_pass": diagram.backward_pass_figure(first_updates(orders, ex), ex)}
         trained = {o: training.train(o, args.iterations, **ex.training(), record_every=0) for o in orders}
@@ -118,10 +120,14 @@ def animate(args, ex: exercise.Exercise, orders) -> int:
     frames = diagram.frame_iterations(n, args.frames)
     every = max(1, math.ceil(n / MAX_CURVE_ROWS))
     try:
-        trained = {o: training.train(o, n, **ex.training(), record_every=every, checkpoints=frames) for o in orders}
+        if ex.is_general():  # an exercise of another shape (general_diagram.py)
+            fig, update = general_diagram.animation(args, ex, orders, frames, every)
+        else:
+            trained = {o: training.train(o, n, **ex.training(), record_every=every, checkpoints=frames)
+                       for o in orders}  # fmt: skip
+            fig, update = diagram.animation_figure(trained, frames)
     except TrainingDiverged as exc:
         return cli.fail(PROG, str(exc))
-    fig, update = diagram.animation_figure(trained, frames)
     writer = animation.FFMpegWriter(fps=args.fps) if mp4 else diagram.GifWriter(fps=args.fps)
     movie = animation.FuncAnimation(fig, update, frames=len(frames), blit=False, cache_frame_data=False)
     try:

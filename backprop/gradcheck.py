@@ -7,9 +7,11 @@ numerically: ∂E/∂θ ≈ (E(θ + h) − E(θ − h)) / 2h for every trainable
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
+from backprop import general_training
 from backprop.exercise import Exercise
 from backprop.worked_example import WEIGHT_NAMES, error, forward
 
@@ -162,3 +164,69 @@ def departure_table(names, departures, resolution):
         f"{max(exponents):.3f}: " + ("OK, it shrinks as η²" if shrinks else "MISMATCH, expected p ≈ 2")
     )
     return lines, shrinks
+
+
+def general_gradient_check(ex, order: str, h: float = 1e-6) -> tuple[list[str], bool]:
+    """--check-gradients: the first update's step of every trained parameter against −η × the central
+    finite-difference gradient of E_total; in sequential order the layers below the output depart by O(η²)."""
+    names = general_training.parameter_names(ex)
+    indices = general_training.trained_parameters(ex)
+    start = general_training.initial_state(ex)
+
+    def step_of(learning_rate):
+        e = replace(ex, learning_rate=learning_rate)
+        after, made = general_training.compiled(e, order)(list(start), 1)
+        if not made or not general_training.finite(after):
+            raise ValueError("the first update overflows")
+        return [after[i] - start[i] for i in indices]
+
+    def error_at(state):
+        return general_training.errors(ex, state)[1]
+
+    def shifted(i, by):
+        s = list(start)
+        at = [i] if ex.biases != "shared" or i < len(ex.weights) else \
+            [j for j in range(i, i + ex.layers[general_training.bias_layer(ex, i)])]  # fmt: skip
+        for j in at:
+            s[j] += by
+        return s
+
+    fd = [(error_at(shifted(i, h)) - error_at(shifted(i, -h))) / (2 * h) for i in indices]
+    eta = ex.learning_rate
+    steps = step_of(eta)
+    output_layer = general_training.output_parameters(ex)
+    lines = [f"gradient check of the {order} method's first update, learning rate η = {eta:g}, biases "
+             f"{ex.biases}, loss {ex.loss}, layers {'-'.join(map(str, ex.layers))}",
+             f"reference: −η × dE/dθ by central differences (h = {h:g}) at the exercise's initial weights",
+             f"  {'param':>7}  {'script step':>15}  {'−η × FD grad':>15}  difference  verdict"]  # fmt: skip
+    ok = True
+    departs = []
+    for i, s, g in zip(indices, steps, fd, strict=True):
+        reference = -eta * g
+        difference = s - reference
+        if order == "sequential" and i not in output_layer and len(ex.layers) > 2:
+            verdict = "departs (sequential order, see below)" if abs(difference) > 1e-7 * max(1, abs(s)) else "OK"
+            departs.append(i)
+        else:
+            good = abs(difference) <= 1e-6 * max(1.0, abs(reference)) * max(1.0, eta)
+            verdict = "OK" if good else "MISMATCH"
+            ok = ok and good
+        lines.append(f"  {names[i]:>7}  {s:15.12f}  {reference:15.12f}  {difference:10.2e}  {verdict}")
+    if departs:
+        halves = [step_of(eta / 2), step_of(eta / 4)]
+        lines += ["", "sequential departure from the gradient step: halving η divides it by about 4 (order η²):"]
+        powers = []
+        for i in departs:
+            at = indices.index(i)
+            d = [steps[at] + eta * fd[at], halves[0][at] + eta / 2 * fd[at], halves[1][at] + eta / 4 * fd[at]]
+            if abs(d[1]) > 1e-12 and abs(d[2]) > 1e-12:
+                powers += [math.log2(abs(d[0] / d[1])), math.log2(abs(d[1] / d[2]))]
+            lines.append(f"  {names[i]:>7}  {d[0]:.3e}  {d[1]:.3e}  {d[2]:.3e}")
+        if powers:
+            low, high = min(powers), max(powers)
+            good = 1.5 <= low and high <= 2.5
+            ok = ok and good
+            lines.append(f"halving η divides the departure by 2^p with p between {low:.3f} and {high:.3f}: "
+                         + ("OK, it shrinks as η²" if good else "not η²"))  # fmt: skip
+    lines.append("all checks passed" if ok else "some checks FAILED")
+    return lines, ok

@@ -40,7 +40,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from backprop import general, training, written_out
+from backprop import general, general_training, training, written_out
 from backprop.exercise import DuplicateKey, Exercise, depth_line, unique_keys
 from backprop.files import quoted
 from backprop.written_out import Arithmetic
@@ -340,10 +340,12 @@ def resolve(entries: list[Entry], known: dict, path: str, ladder: bool = True) -
             if not ladder:
                 key, reason = e.name, (f"past update {MAX_UPDATES}: values after many updates are checked for "
                                        "the post's 2-2-2 shape only")  # fmt: skip
-            elif ours in LADDER:
+            elif ours in (LADDER if ladder is True else ladder):
                 key, reason = f"{ours}@{at}", ""
             else:
                 key, reason = e.name, (f"past update {MAX_UPDATES} only w1+..w8+, E_total+, out_o1 and out_o2 "
+                                       "are checked" if ladder is True else f"past update {MAX_UPDATES} only the "
+                                       "weights and biases after it (w1+, b2+), E_total+, the outputs and E_total "
                                        "are checked")  # fmt: skip
         elif e.key in known:
             key, reason = known[e.key], ""
@@ -887,6 +889,11 @@ def ladder_values(ex: Exercise, a: Arithmetic, ks: list) -> dict:
     written_out.NotFinite when the training diverges."""
     if not ks:
         return {}
+    if ex.is_general():  # an exercise of another shape: the small-network engine
+        try:
+            return general_training.ladder_values(ex, a.order, ks)
+        except training.TrainingDiverged as exc:
+            raise written_out.NotFinite(f"training to update {max(ks)}: {exc}") from None
     checkpoints = sorted({*ks, *(k - 1 for k in ks)})
     try:
         t = training.train(a.order, max(ks), record_every=0, checkpoints=checkpoints, **ex.training())
@@ -926,7 +933,8 @@ def check_text(ex: Exercise, arithmetic: Arithmetic, text: str, path: str, digit
     if entries is None:
         entries = parse_json(text, path)[0] if is_json(text, path) else parse(text, path)
     updates = updates_written(entries)
-    entries = resolve(entries, known_names(ex, arithmetic, updates), path, ladder=not ex.is_general())
+    ladder = general_training.ladder_names(ex) if ex.is_general() else True
+    entries = resolve(entries, known_names(ex, arithmetic, updates), path, ladder=ladder)
     calc = Calculation(ex, arithmetic, entries, updates, digits)
     ladder = ladder_values(ex, arithmetic, ladder_updates([e for e in entries if not e.reason]))
     calc.ours.update(ladder)

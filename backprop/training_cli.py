@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 
-from backprop import cli, exercise, gradcheck, progress, training
+from backprop import cli, exercise, general_report, general_training, gradcheck, progress, training
 from backprop.training import (
     COUNTING,
     MAX_ITERATIONS,
@@ -61,8 +61,10 @@ def training_main(order: str, prog: str, doc: str, argv=None, *, train=None) -> 
     if train is None:
         train = functools.partial(training.train, order)
     parser = training_parser(prog, doc)
-    args, ex = exercise.parse_args(parser, argv, orders=(order,))
+    args, ex = exercise.parse_args(parser, argv, orders=(order,), any_shape=True)
     if args.check_gradients:
+        if ex.is_general():  # an exercise of another shape: the small-network engine (general_training.py)
+            return general_main(args, ex, order, prog)
         try:
             lines, ok = gradcheck.gradient_check(train, order, ex)
         except (TrainingDiverged, ValueError) as exc:
@@ -73,6 +75,8 @@ def training_main(order: str, prog: str, doc: str, argv=None, *, train=None) -> 
     if rows > MAX_RECORDED_ROWS:
         parser.error(f"--print-every {args.print_every:,} over {args.iterations:,} updates would mean "
                      f"{memory_text(rows)}; print at most {MAX_RECORDED_ROWS:,} rows")
+    if ex.is_general():  # an exercise of another shape: the small-network engine (general_training.py)
+        return general_main(args, ex, order, prog)
 
     settings = describe_settings(order, args.iterations, ex.learning_rate, ex.biases, ex.loss)
     stream_errors = bool(args.print_every) and not args.json
@@ -140,3 +144,38 @@ def text_lines(t) -> list[str]:
     if t.biases != "fixed":
         lines.append(f"b1 = {vector(t.b1[-1])}  b2 = {vector(t.b2[-1])}")
     return lines
+
+
+GENERAL_PROGRESS_FROM = 300_000  # updates: a bar from here on (about a second)
+
+
+def general_main(args, ex, order: str, prog: str) -> int:
+    """ann_numpy.py / ann_numpy_original.py for an exercise of any shape."""
+    if args.check_gradients:
+        try:
+            lines, ok = gradcheck.general_gradient_check(ex, order)
+        except ValueError as exc:
+            return cli.fail(prog, f"cannot check the gradients at learning rate {ex.learning_rate:g}: {exc}")
+        print("\n".join(lines))
+        return 0 if ok else 1
+    settings = general_report.settings_line(ex, order, args.iterations)
+    stream = bool(args.print_every) and not args.json
+    if not args.json:
+        print(ex.describe(), flush=True)
+        print(settings, flush=True)
+
+    def print_error(k, e):
+        print(f"iteration {k:>{len(str(args.iterations))}}: error {cli.error_text(e)}", flush=True)
+
+    quiet = args.quiet or stream or args.iterations < GENERAL_PROGRESS_FROM
+    try:
+        with progress.bar(args.iterations, "update", quiet=quiet) as bar:
+            result = general_training.train(ex, order, args.iterations, record_every=args.print_every,
+                           on_record=print_error if stream else None, on_progress=bar.to)  # fmt: skip
+    except TrainingDiverged as exc:
+        return cli.fail(prog, str(exc))
+    if args.json:
+        print(json.dumps(general_report.json_document(result, settings), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(general_report.text_lines(result)))
+    return 0

@@ -18,9 +18,15 @@ import time
 
 import numpy as np
 
-from backprop import cli, training
+from backprop import cli, exercise, general_training, training
 from backprop.worked_example import B1_INIT, B2_INIT, INPUT, TARGET, W1_INIT, W2_INIT
 from benchmarks import record
+
+EXERCISE_3_4_2 = exercise.Exercise(
+    inputs=((0.05, 0.10, 0.20), (0.30, -0.10, 0.50)), targets=((0.01, 0.99), (0.90, 0.20)),
+    weights=tuple(round(0.05 * i - 0.4, 2) for i in range(20)), b1=(0.35,) * 4, b2=(0.60,) * 2,
+    biases="per-neuron", layers=(3, 4, 2),
+)  # fmt: skip
 
 
 def reference_loop(iterations, sequential, lr=0.5):
@@ -89,6 +95,7 @@ def measure(args) -> int:
         runs[method, "NumPy"] = lambda sequential=sequential: reference_loop(n, sequential)
         runs[method, "no recording"] = lambda method=method: training.train(method, n, record_every=0)
         runs[method, "full recording"] = lambda method=method: training.train(method, n)
+        runs[method, "3-4-2"] = lambda method=method: general_training.train(EXERCISE_3_4_2, method, n)
     best = dict.fromkeys(runs, float("inf"))
     results = {}
     for _ in range(args.repeat):  # interleaved, so that a busy moment of the machine hits every side
@@ -107,6 +114,11 @@ def measure(args) -> int:
         floats, numpy_loop, bare, full = (best[method, side] / n * 1e6 for side in sides)
         print(f"{method:<11} {floats:12.2f} {numpy_loop:6.2f} {bare:13.2f} {bare / floats:8.2f} "
               f"{bare / numpy_loop:7.2f} {full:15.2f} {full / floats:8.2f} {full / numpy_loop:7.2f}")  # fmt: skip
+    print("any shape (general_training.py): a 3-4-2 exercise, two training examples summed, sigmoid layers, "
+          "per-neuron biases; ratio = its time per update / the 2-2-2 train() without recording (goal: 3)")
+    for method in ("sequential", "parallel"):
+        general, bare = best[method, "3-4-2"] / n * 1e6, best[method, "no recording"] / n * 1e6
+        print(f"{method:<11} 3-4-2 ×2 {general:6.2f} µs  2-2-2 {bare:6.2f} µs  ratio {general / bare:5.2f}")
 
 
 if __name__ == "__main__":

@@ -13,14 +13,11 @@ from conftest import assert_one_line_error, call
 from plain_general import run
 
 import analyze_convergence
-import ann_numpy
 import ann_numpy_no_loop
-import ann_numpy_original
 import convergence_test
 import plot_all_variables
 import plot_convergence
 import plot_key_differences
-import plot_network
 import sweep
 from backprop import exercise, general, hand_check, written_out
 
@@ -232,8 +229,8 @@ def test_combinations_that_make_no_sense_are_exit_2_with_the_reason(capsys, flag
     assert says in result[2], result[2]
 
 
-@pytest.mark.parametrize("main", [convergence_test.main, plot_network.main, ann_numpy.main, ann_numpy_original.main,
-                                  analyze_convergence.main, plot_convergence.main, plot_all_variables.main,
+@pytest.mark.parametrize("main", [convergence_test.main, analyze_convergence.main,
+                                  plot_convergence.main, plot_all_variables.main,
                                   plot_key_differences.main, sweep.main])  # fmt: skip
 def test_the_posts_scripts_refuse_another_shape_naming_the_one_that_handles_it(main, capsys):
     for flags in (["--layers", "3,2,2"], ["--example", ROOT / "examples" / "exercise_3-2-2.json"],

@@ -15,7 +15,7 @@ from backprop import training, training_cli
 SCRIPTS = {"ann_numpy.py": ann_numpy, "ann_numpy_original.py": ann_numpy_original}
 BAD_USAGE = [
     ["-5"], ["1.5"], ["abc"], ["100000001"], ["--learning-rate", "0"], ["--learning-rate", "-1"],
-    ["--learning-rate", "nan"], ["--learning-rate", "inf"], ["--bogus"], ["--biases", "none"],
+    ["--learning-rate", "nan"], ["--learning-rate", "inf"], ["--bogus"],
     ["--loss", "l1"], ["--print-every", "0"], ["1", "2"],
 ]  # fmt: skip
 
