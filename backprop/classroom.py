@@ -5,6 +5,8 @@ generate: each student's numbers come from the seed and the student's id alone (
 the seed and the SHA-256 of the id's UTF-8 bytes), so that the roster's order and size change nothing.
 A drawn exercise is kept when it meets RULES; otherwise the next draw of the same generator is tried,
 at most MAX_DRAWS times (deterministic). Everything is computed before the first file is written.
+A template of another shape (general.py: other layers, activations, losses, several training examples) gives
+exercises of that shape (draw_general, general_document); the post's 2-2-2 keeps its own draw and forms.
 
 grade: one submission a student (a file named after the id), checked against that student's
 exercise; one row of grades.csv a student of the roster, then one a file whose id is not on it.
