@@ -5,6 +5,8 @@ generate: each student's numbers come from the seed and the student's id alone (
 the seed and the SHA-256 of the id's UTF-8 bytes), so that the roster's order and size change nothing.
 A drawn exercise is kept when it meets RULES; otherwise the next draw of the same generator is tried,
 at most MAX_DRAWS times (deterministic). Everything is computed before the first file is written.
+A template of another shape (general.py: other layers, activations, losses, several training examples) gives
+exercises of that shape (draw_general, general_document); the post's 2-2-2 keeps its own draw and forms.
 
 grade: one submission a student (a file named after the id), checked against that student's
 exercise; one row of grades.csv a student of the roster, then one a file whose id is not on it.
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from backprop import exercise as exercise_module
-from backprop import files, formats, hand_check, written_out
+from backprop import files, formats, general, hand_check, written_out
 from backprop.exercise import Exercise
 from backprop.worked_example import WEIGHT_NAMES, as_bias_vector
 
@@ -88,11 +90,18 @@ class Template:
     decimals: int = DEFAULT_DECIMALS
 
     def exercise(self, **numbers) -> Exercise:
-        return as_exercise({**self.settings, **numbers})
+        return as_exercise({**self.settings, **numbers}, self.is_general())
+
+    def is_general(self) -> bool:
+        """A template of another shape than the post's (general.py): its students' numbers in that shape."""
+        return exercise_module.is_other_shape(self.settings)
 
 
-def as_exercise(values: dict) -> Exercise:
-    """An Exercise from the keys of an --example file (read_example's values); Bad when the biases do not fit."""
+def as_exercise(values: dict, general: bool | None = None) -> Exercise:
+    """An Exercise from the keys of an --example file (read_example's values); Bad when the biases do not fit.
+    general: whether it is of another shape than the post's (None: as the values say)."""
+    if exercise_module.is_other_shape(values) if general is None else general:
+        return general_exercise(values)
     settings = {k: v for k, v in values.items() if k in exercise_module.SETTINGS}
     for name in ("inputs", "targets"):  # read_example gives rows: the 2-2-2 exercise has one
         rows = settings.get(name)
@@ -110,6 +119,23 @@ def as_exercise(values: dict) -> Exercise:
                 raise Bad(f"{exc} (two numbers need biases fixed or per-neuron)") from None
             settings[name] = tuple(vector.tolist())
     return Exercise(**settings, order=values.get("order"))
+
+
+def general_exercise(values: dict) -> Exercise:
+    """An exercise of another shape (exercise.general_exercise) from an --example file's values; Bad with the
+    reason when they do not make one."""
+    layers = tuple(values.get("layers") or (2, 2, 2))
+    activations = tuple(values.get("activations") or ("sigmoid",) * (len(layers) - 1))
+    if len(activations) != len(layers) - 1:
+        raise Bad(f"activations: one a layer after the inputs, {len(layers) - 1} for layers "
+                  f"{','.join(map(str, layers))}")  # fmt: skip
+    settings = {k: v for k, v in values.items() if k in exercise_module.SETTINGS}
+    shape = {"layers": layers, "activations": activations, "reduction": values.get("reduction"),
+             "b3": values.get("b3")}  # fmt: skip
+    try:
+        return exercise_module.general_exercise(settings, shape, values.get("order"))
+    except ValueError as exc:
+        raise Bad(str(exc)) from None
 
 
 def read_small_text(path: str) -> str:
@@ -145,14 +171,22 @@ def read_template(path: str) -> Template:
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 1 <= decimals <= MAX_DECIMALS:
         raise Bad(f"{path}: decimals: a whole number from 1 to {MAX_DECIMALS}, not {json.dumps(decimals)}")
     settings = {}
-    for key, value in document.items():
+    layers = (2, 2, 2)
+    for key in sorted(document, key=lambda k: k != "layers"):  # the layers first: the others' sizes follow
         if key not in exercise_module.KEYS:
             raise Bad(f"{path}: unknown key {files.quoted(key)}; known keys: "
                       f"{', '.join(exercise_module.KEYS + ('vary', 'decimals'))}")  # fmt: skip
         try:
-            settings[key] = exercise_module.example_value(key, value)
+            settings[key] = exercise_module.example_value(key, document[key], layers)
         except (ValueError, exercise_module.argparse.ArgumentTypeError) as exc:
             raise Bad(f"{path}: {key}: {exc}") from None
+        layers = settings.get("layers", layers)
+    matrices = [k for k in ("W1", "W2", "W3") if k in settings]
+    if matrices:  # the weights as matrices: flat, as read_example makes them
+        expected = [f"W{i}" for i in range(1, len(layers))]
+        if "weights" in settings or matrices != expected:
+            raise Bad(f"{path}: {matrices[0]}: give the weights flat or as {', '.join(expected)}, not both")
+        settings["weights"] = tuple(w for k in expected for w in settings.pop(k))
     template = Template(settings, tuple(dict.fromkeys(vary)), decimals)
     template.exercise()  # the biases fit the policy
     return template
@@ -208,6 +242,8 @@ def generator(seed: int, sid: str) -> np.random.Generator:
 def draw(template: Template, rng: np.random.Generator) -> dict:
     """One draw of the varied numbers, rounded, in the template's sizes; the same draws from rng whatever
     is varied. A layer's bias is one number for all its neurons unless the template's has one a neuron."""
+    if template.is_general():
+        return draw_general(template, rng)
     base, d = template.exercise(), template.decimals
     per_neuron = base.biases == "per-neuron" or base.b1[0] != base.b1[-1] or base.b2[0] != base.b2[-1]
     sizes = {"weights": len(base.weights), "inputs": len(base.inputs), "targets": len(base.targets),
@@ -227,11 +263,50 @@ def draw(template: Template, rng: np.random.Generator) -> dict:
     return drawn
 
 
+TARGET_RANGES = {"tanh": (-1.0, 1.0)}  # an output's targets drawn from its range (else RANGES' [0, 1])
+
+
+def draw_general(template: Template, rng: np.random.Generator) -> dict:
+    """draw() for a template of another shape: numbers in the template's sizes (a row of inputs and targets a
+    training example, a bias a neuron of each layer with biases). Targets within the output's range (tanh's
+    [−1, 1]); a softmax output's targets are probabilities: each row is the template's row with its entries
+    in an order drawn afresh (a one-hot row moves its 1), so that every row still sums to 1."""
+    base, d = template.exercise(), template.decimals
+    rows, output = general.rows(base), base.activations[-1]
+    biased = [layer for layer in range(1, len(base.layers)) if general.biases_of(base, layer)]
+    per_neuron = base.biases == "per-neuron" or any(len(set(general.biases_of(base, n))) > 1 for n in biased)
+
+    def uniform(what, count, span=None):
+        low, high = span or RANGES[what]
+        return [round(float(v), d) + 0.0 for v in rng.uniform(low, high, count)]
+
+    weights = tuple(uniform("weights", len(base.weights)))
+    inputs = uniform("inputs", len(rows) * base.layers[0])
+    if output == "softmax":
+        targets = [tuple(t[int(j)] for j in rng.permutation(len(t))) for _, t in rows]
+    else:
+        flat = uniform("targets", len(rows) * base.layers[-1], TARGET_RANGES.get(output))
+        targets = [tuple(flat[e * base.layers[-1] : (e + 1) * base.layers[-1]]) for e in range(len(rows))]
+    learning_rate = uniform("learning_rate", 1)[0]
+    values = uniform("biases", sum(base.layers[n] for n in biased))
+    width = base.layers[0]
+    drawn = {"weights": weights, "learning_rate": learning_rate,
+             "inputs": tuple(tuple(inputs[e * width : (e + 1) * width]) for e in range(len(rows))),
+             "targets": tuple(targets)}  # fmt: skip
+    drawn = {k: v for k, v in drawn.items() if k in template.vary}
+    if "biases" in template.vary:
+        for layer in biased:
+            size = base.layers[layer]
+            mine, values = values[:size], values[size:]
+            drawn[f"b{layer}"] = tuple(mine) if per_neuron else (mine[0],) * size
+    return drawn
+
+
 def broken_rule(ex: Exercise) -> str | None:
     """The first of RULES the exercise breaks, in words; None when it meets them all."""
     if any(w == 0 for w in ex.weights):
         return "a weight is zero"
-    if any(i == 0 for i in ex.inputs):
+    if any(i == 0 for x, _ in general.rows(ex) for i in x):
         return "an input is zero (its weights' gradients would be zero)"
     if ex.learning_rate <= 0:
         return "the learning rate is not positive"
@@ -269,7 +344,9 @@ def student_exercise(template: Template, seed: int, sid: str) -> Exercise:
 
 def flat_document(ex: Exercise, description: str | None) -> dict:
     """exercise.json in the flat forms an --example file takes: w1..w8, one row of inputs and targets,
-    one number a bias when the layer's two are equal."""
+    one number a bias when the layer's two are equal. Another shape: general_document."""
+    if ex.is_general():
+        return general_document(ex, description)
     doc = {"description": description} if description else {}
     doc.update(
         {
@@ -284,6 +361,26 @@ def flat_document(ex: Exercise, description: str | None) -> dict:
             "order": written_out.plain(ex).order,
         }
     )
+    return doc
+
+
+def general_document(ex: Exercise, description: str | None) -> dict:
+    """exercise.json of another shape in the forms an --example file takes: its layers, activations, loss and
+    reduction, a row of inputs and targets (a list of rows with several training examples), the weights w1..wN
+    in the post's numbering carried to the shape, one number a layer's bias when its neurons' are equal."""
+    rows = general.rows(ex)
+    many = len(rows) > 1
+    doc = {"description": description} if description else {}
+    doc.update({"layers": list(ex.layers), "activations": list(ex.activations), "loss": ex.loss,
+                "reduction": ex.reduction,
+                "inputs": [list(x) for x, _ in rows] if many else list(rows[0][0]),
+                "targets": [list(t) for _, t in rows] if many else list(rows[0][1]),
+                "weights": {f"w{i}": w for i, w in enumerate(ex.weights, 1)}})  # fmt: skip
+    for layer in range(1, len(ex.layers)):
+        b = general.biases_of(ex, layer)
+        if b and ex.biases != "none":
+            doc[f"b{layer}"] = b[0] if len(set(b)) == 1 else list(b)
+    doc.update({"biases": ex.biases, "learning_rate": ex.learning_rate, "order": written_out.plain(ex).order})
     return doc
 
 
@@ -302,6 +399,7 @@ def given_numbers(ex: Exercise) -> dict:
     g = written_out.givens(ex)
     eta = g.pop("η")
     g.pop("n", None)
+    g.pop("m", None)  # another shape's count of training examples
     return {**g, "learning_rate": eta}
 
 
@@ -309,7 +407,7 @@ def sheet_markdown(sid: str, ex: Exercise, description: str | None) -> str:
     out = [f"# Exercise for student {sid}", ""]
     if description:
         out += [description, ""]
-    out += ["## The network", "", NETWORK, f"Weights: {exercise_module.WEIGHTS_HELP}.", "", "| | |", "|---|---|"]
+    out += ["## The network", "", network_text(ex), f"Weights: {weights_text(ex)}.", "", "| | |", "|---|---|"]
     out += [
         f"| {'η (learning rate)' if k == 'learning_rate' else k} | {number(v)} |" for k, v in given_numbers(ex).items()
     ]
@@ -322,13 +420,48 @@ def sheet_markdown(sid: str, ex: Exercise, description: str | None) -> str:
         "",
         f"The values: {names}.",
         "",
-        WRITE + " (for example `net_h1 0.3775`).",
+        WRITE + f" (for example `{write_example(ex)}`).",
     ]
     return "\n".join(out) + "\n"
 
 
 NETWORK = "A 2-2-2 network: inputs i1, i2; hidden neurons h1, h2; outputs o1, o2; the logistic σ in every neuron."
 WRITE = "Write one value a line, `name value`, with the decimals you use"
+NAMES = {"i": "inputs", "h": "hidden neurons", "g": "second hidden layer's neurons", "o": "outputs"}
+
+
+def network_text(ex: Exercise) -> str:
+    """The network in a sentence: NETWORK for the post's shape; another's layers, activations, loss, examples."""
+    if not ex.is_general():
+        return NETWORK
+    layers = []
+    for layer in range(len(ex.layers)):
+        names = general.neurons(ex, layer)
+        kind = f" ({ex.activations[layer - 1]})" if layer else ""
+        layers.append(f"{NAMES[names[0][0]]} {', '.join(names)}{kind}")
+    rows = general.rows(ex)
+    many = (f"; {len(rows)} training examples, their losses and gradients "
+            f"{'summed' if ex.reduction == 'sum' else 'averaged'}" if len(rows) > 1 else "")  # fmt: skip
+    return (f"A {'-'.join(map(str, ex.layers))} network: {'; '.join(layers)}; the loss: "
+            f"{general.LOSS_TEXT[ex.loss]}{many}.")  # fmt: skip
+
+
+def weights_text(ex: Exercise) -> str:
+    """Which weight joins which neurons: WEIGHTS_HELP for the post's shape, the post's numbering carried to
+    another (row by row of each layer's matrix, destination neuron first, layer after layer)."""
+    if not ex.is_general():
+        return exercise_module.WEIGHTS_HELP
+    return ", ".join(f"{general.weight_name(ex, layer, j, k)} = {below}→{to}"
+                     for layer in range(1, len(ex.layers))
+                     for j, to in enumerate(general.neurons(ex, layer))
+                     for k, below in enumerate(general.neurons(ex, layer - 1)))  # fmt: skip
+
+
+def write_example(ex: Exercise) -> str:
+    """A line as the student writes it: the post's `net_h1 0.3775`, or another shape's first value."""
+    if not ex.is_general():
+        return "net_h1 0.3775"
+    return f"{task_names(ex)[0]} 0.3775"
 
 
 def task_sentence(ex: Exercise) -> str:
@@ -351,8 +484,8 @@ def sheet_latex(sid: str, ex: Exercise, description: str | None) -> str:
     out = [r"% requires \usepackage{amsmath}", rf"\section*{{Exercise for student {latex_escape(sid)}}}"]
     if description:
         out.append(latex_escape(description))
-    weights = latex_escape(f"Weights: {exercise_module.WEIGHTS_HELP}.")
-    out += [r"\subsection*{The network}", latex_escape(NETWORK), weights, r"\begin{align*}"]
+    weights = latex_escape(f"Weights: {weights_text(ex)}.")
+    out += [r"\subsection*{The network}", latex_escape(network_text(ex)), weights, r"\begin{align*}"]
     cells = [f"{written_out.latex_name('η' if k == 'learning_rate' else k)} &= {number(v)}"
              for k, v in given_numbers(ex).items()]  # fmt: skip
     rows = [" & ".join(cells[i : i + 4]) for i in range(0, len(cells), 4)]
@@ -380,10 +513,11 @@ def class_files(template: Template, students: list, seed: int) -> dict:
     exercises, owner = {}, {}
     for sid, _ in students:
         ex = student_exercise(template, seed, sid)
-        if ex.network() + (ex.learning_rate,) in owner:
-            other = owner[ex.network() + (ex.learning_rate,)]
-            raise Bad(f"students {other} and {sid} got the same exercise: vary more (vary) or use more decimals")
-        owner[ex.network() + (ex.learning_rate,)] = sid
+        numbers = ex.network() + (ex.b3, ex.learning_rate)
+        if numbers in owner:
+            raise Bad(f"students {owner[numbers]} and {sid} got the same exercise: vary more (vary) or use more "
+                      "decimals")  # fmt: skip
+        owner[numbers] = sid
         exercises[sid] = ex
     description = template.settings.get("description")
     out = {"class.csv": class_csv(students, exercises)}
