@@ -311,7 +311,29 @@ def test_ctrl_c_during_start_up_is_one_line_and_status_130():
 
 
 def test_every_script_imports_the_start_up_guard_first(root):
+    from backprop import startup
+
+    assert startup.SCRIPTS == {script.name for script in root.glob("*.py")}
     for script in sorted(root.glob("*.py")):
         imports = [line for line in script.read_text(encoding="utf-8").splitlines()
                    if line.startswith(("import ", "from ")) and "__future__" not in line]  # fmt: skip
         assert imports[0].startswith("import backprop.startup"), script.name
+
+
+def test_a_program_of_ones_own_beside_the_scripts_keeps_its_traceback(root, monkeypatch):
+    """Only the project's scripts turn an error during start-up into one line: a user's own program in the
+    same folder, or `python -` there, gets Python's traceback."""
+    import types
+
+    from backprop import startup
+
+    def started(path):
+        main = types.ModuleType("__main__")
+        main.__file__ = str(path)
+        monkeypatch.setitem(sys.modules, "__main__", main)
+        return startup._started_as_program()
+
+    assert started(root / "ann_numpy.py") == "ann_numpy.py"
+    assert started(root / "my_own_program.py") is None
+    assert started(root / "<stdin>") is None
+    assert started(root / "tests" / "ann_numpy.py") is None
