@@ -6,6 +6,10 @@ delta_o are not recomputed): delta_h = (W2_newᵀ delta_o) ⊙ out_h ⊙ (1 − 
 W1 ← W1 − η delta_h xᵀ. This is not gradient descent: its step differs from the
 gradient step (ann_numpy_original.py) by a term of order η².
 
+An exercise of another shape (--example FILE.json, or --layers and the flags of
+ann_numpy_no_loop.py; docs/any-exercise.md) is trained in the same order by the small-network
+engine (backprop/general_training.py).
+
 Iteration N is the state after N weight updates; iteration 0 is the initial weights.
 
 examples:
@@ -13,6 +17,8 @@ examples:
   python ann_numpy.py 1000                 # a thousand updates
   python ann_numpy.py 10000 --print-every 1000 --json
   python ann_numpy.py --check-gradients    # first update against finite differences
+  python ann_numpy.py 1000 --layers 2,3,1 --inputs 0.05,0.1 --targets 0.5 --biases none \
+      --weights 0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9     # another shape
 """
 
 

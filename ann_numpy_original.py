@@ -5,6 +5,10 @@ dE_dW2 = delta_o out_hᵀ and dE_dW1 = delta_h xᵀ with delta_h = (W2ᵀ delta_
 out_h ⊙ (1 − out_h), then W2 ← W2 − η dE_dW2 and W1 ← W1 − η dE_dW1. This is the
 step an autodiff framework takes, and the one the blog's text works by hand.
 
+An exercise of another shape (--example FILE.json, or --layers and the flags of
+ann_numpy_no_loop.py; docs/any-exercise.md) is trained in the same order by the small-network
+engine (backprop/general_training.py).
+
 Iteration N is the state after N weight updates; iteration 0 is the initial weights.
 
 examples:
@@ -12,6 +16,7 @@ examples:
   python ann_numpy_original.py 10000       # ten thousand updates
   python ann_numpy_original.py 100 --biases per-neuron --loss mse
   python ann_numpy_original.py --check-gradients
+  python ann_numpy_original.py --example examples/exercise_3-2-2.json 1000   # another shape
 """
 
 
