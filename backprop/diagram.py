@@ -349,6 +349,35 @@ def frame_iterations(iterations: int, frames: int) -> list[int]:
     return [0, *sorted({int(n) for n in spaced})]
 
 
+def error_curve(fig: Figure, x: float, height: float, curves: dict, last: int):
+    """The animation's error curves beside its diagrams, from x inches on: one line an order ({order:
+    (iterations, errors)}), a marker an order that update() moves, and the text naming the frame's iteration.
+    -> (axes, {order: marker}, label)."""
+    left, right, bottom, top = CURVE_MARGINS
+    w, h = fig.get_figwidth(), fig.get_figheight()
+    ax = fig.add_axes(((x + left) / w, bottom / h, CURVE_WIDTH / w, (height - bottom - top) / h))
+    markers = {}
+    for order, (ks, es) in curves.items():
+        ax.plot(ks, es, label=order, **plotting.STYLE[order])
+        (markers[order],) = ax.plot([], [], linestyle="none", marker=plotting.MARKER[order], markersize=8,
+                                    color=plotting.STYLE[order]["color"], zorder=5, gid=f"marker {order}")  # fmt: skip
+    n = max(last, 1)
+    ax.set_xscale("symlog", linthresh=1, linscale=0.6)
+    ax.xaxis.set_major_locator(FixedLocator([0, *10.0 ** np.arange(0, np.floor(np.log10(n)) + 1)]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: "0" if v == 0 else plotting.power_of_ten(v)))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlim(0, n * 1.6)
+    plotting.log_scale(ax)
+    ax.set_xlabel("iteration N (after N updates; log scale from 1)")
+    ax.set_ylabel("error E_total (log scale)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small", loc="lower left")
+    ax.set_title("Error against iterations", fontsize="medium", y=1.0)
+    label = ax.text(0.97, 0.96, "", transform=ax.transAxes, ha="right", va="top", fontsize="medium",
+                    gid="frame iteration")  # fmt: skip
+    return ax, markers, label
+
+
 def animation_figure(trajectories: dict, iterations: list[int]):
     """The diagram of each order beside the error curve, for frames at `iterations`.
 
@@ -363,27 +392,8 @@ def animation_figure(trajectories: dict, iterations: list[int]):
     scale = width_scale([state(t, n) for t in trajectories.values() for n in iterations], COMPACT.widest)
     diagrams = {order: Diagram(panel(fig, COMPACT, GAP + k * (COMPACT.width + GAP), 0), COMPACT, scale, values=False)
                 for k, order in enumerate(trajectories)}  # fmt: skip
-    w, h = fig.get_figwidth(), fig.get_figheight()
-    ax = fig.add_axes(((diagrams_width + left) / w, bottom / h, CURVE_WIDTH / w, (COMPACT.height - bottom - top) / h))
-    markers = {}
-    for order, t in trajectories.items():
-        ax.plot(t.iteration, t.error, label=order, **plotting.STYLE[order])
-        (markers[order],) = ax.plot([], [], linestyle="none", marker=plotting.MARKER[order], markersize=8,
-                                    color=plotting.STYLE[order]["color"], zorder=5, gid=f"marker {order}")  # fmt: skip
-    n = max(iterations[-1], 1)
-    ax.set_xscale("symlog", linthresh=1, linscale=0.6)
-    ax.xaxis.set_major_locator(FixedLocator([0, *10.0 ** np.arange(0, np.floor(np.log10(n)) + 1)]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: "0" if v == 0 else plotting.power_of_ten(v)))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xlim(0, n * 1.6)
-    plotting.log_scale(ax)
-    ax.set_xlabel("iteration N (after N updates; log scale from 1)")
-    ax.set_ylabel("error E_total (log scale)")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize="small", loc="lower left")
-    ax.set_title("Error against iterations", fontsize="medium", y=1.0)
-    label = ax.text(0.97, 0.96, "", transform=ax.transAxes, ha="right", va="top", fontsize="medium",
-                    gid="frame iteration")  # fmt: skip
+    curves = {order: (t.iteration, t.error) for order, t in trajectories.items()}
+    ax, markers, label = error_curve(fig, diagrams_width, COMPACT.height, curves, iterations[-1])
 
     def update(k: int) -> list:
         n = iterations[k]

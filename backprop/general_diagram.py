@@ -27,13 +27,23 @@ import textwrap
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from backprop import general, general_training, plotting, written_out
-from backprop.diagram import LABEL_STYLE, NEGATIVE, NODE_STYLE, POSITIVE, UNDERLAY, fixed, iteration_title, number
+from backprop.diagram import (
+    CURVE_MARGINS,
+    CURVE_WIDTH,
+    LABEL_STYLE,
+    NEGATIVE,
+    NODE_STYLE,
+    POSITIVE,
+    UNDERLAY,
+    error_curve,
+    fixed,
+    iteration_title,
+    number,
+)
 
 FONT = 7.5  # points
 CHAR = 0.072  # inches: the widest character (a digit) at FONT, rounded up
@@ -455,10 +465,6 @@ def backward_pass_figure(ex, orders, description: str | None = None) -> Figure:
     return fig
 
 
-CURVE_WIDTH = 4.4
-CURVE_MARGINS = (0.85, 0.3, 0.55, 0.55)
-
-
 def animation_figure(ex, runs: dict, frames: list[int], description: str | None = None):
     """The diagram of each order beside the error curve; update(k) shows frame k (iteration frames[k])."""
     snapshots = {order: {**r.snapshots, 0: r.initial_state, r.iterations: r.state} for order, r in runs.items()}
@@ -474,30 +480,9 @@ def animation_figure(ex, runs: dict, frames: list[int], description: str | None 
     scale = width_scale(ex, every_state, lay.widest)
     diagrams = {order: draw(panel_axes(fig, GAP + k * (lay.width + GAP), 0, lay.width, lay.height), 0, scale)
                 for k, order in enumerate(runs)}  # fmt: skip
-    w, h = fig.get_figwidth(), fig.get_figheight()
-    ax = fig.add_axes(((diagrams_width + left) / w, bottom / h, CURVE_WIDTH / w, (height - bottom - top) / h))
-    markers = {}
-    errors = {}
-    for order, r in runs.items():
-        ks, es = zip(*r.recorded, strict=True)
-        errors[order] = dict(r.recorded)
-        ax.plot(ks, es, label=order, **plotting.STYLE[order])
-        (markers[order],) = ax.plot([], [], linestyle="none", marker=plotting.MARKER[order], markersize=8,
-                                    color=plotting.STYLE[order]["color"], zorder=5, gid=f"marker {order}")  # fmt: skip
-    n = max(frames[-1], 1)
-    ax.set_xscale("symlog", linthresh=1, linscale=0.6)
-    ax.xaxis.set_major_locator(FixedLocator([0, *10.0 ** np.arange(0, np.floor(np.log10(n)) + 1)]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: "0" if v == 0 else plotting.power_of_ten(v)))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xlim(0, n * 1.6)
-    plotting.log_scale(ax)
-    ax.set_xlabel("iteration N (after N updates; log scale from 1)")
-    ax.set_ylabel("error E_total (log scale)")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize="small", loc="lower left")
-    ax.set_title("Error against iterations", fontsize="medium", y=1.0)
-    label = ax.text(0.97, 0.96, "", transform=ax.transAxes, ha="right", va="top", fontsize="medium",
-                    gid="frame iteration")  # fmt: skip
+    errors = {order: dict(r.recorded) for order, r in runs.items()}
+    curves = {order: tuple(zip(*r.recorded, strict=True)) for order, r in runs.items()}
+    ax, markers, label = error_curve(fig, diagrams_width, height, curves, frames[-1])
 
     def update(k: int) -> list:
         n = frames[k]
