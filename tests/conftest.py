@@ -1,16 +1,30 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Hypothesis draws the same examples on every run: CI must never fail by chance.
-settings.register_profile("deterministic", derandomize=True, deadline=None, print_blob=True)
-settings.load_profile("deterministic")
+
+def deterministic_hypothesis():
+    """hypothesis, drawing the same examples on every run: CI must never fail by chance. Imported when a
+    test needs it, not here at start-up: pytest's process and the pytest-xdist workers that run no such
+    test do not pay for it (about 0.2 s each, several times that where no bytecode is cached)."""
+    import hypothesis
+
+    hypothesis.settings.register_profile("deterministic", derandomize=True, deadline=None, print_blob=True)
+    hypothesis.settings.load_profile("deterministic")
+    return hypothesis
+
+
+def pytest_pycollect_makemodule(module_path, parent):
+    """A test file that imports hypothesis at its top: the profile loaded before the file is imported
+    (its @settings take their defaults when they are made)."""
+    if re.search(r"^\s*(from|import) hypothesis\b", module_path.read_text(encoding="utf-8"), re.M):
+        deterministic_hypothesis()
 
 
 def run_script(script, *args, cwd=None, env=None):

@@ -24,6 +24,8 @@ class Package:
         self.name = name
 
     def __getattr__(self, attribute):
+        if attribute.startswith("_"):  # pytest's collection looks for its markers on every name in a file
+            raise AttributeError(attribute)
         return getattr(pytest.importorskip(self.name), attribute)
 
 
