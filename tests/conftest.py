@@ -57,11 +57,14 @@ def assert_one_line_error(result, script, status):
     assert "Traceback" not in result.stderr + result.stdout
 
 
-# The files that take longest, first: pytest-xdist hands each worker whole files in this order
-# (--dist loadfile), and the long ones started last would leave one core idle at the end.
-LONGEST_FIRST = ("test_plots.py", "test_hand_check.py", "test_exercises.py", "test_network.py", "test_progress.py",
-                 "test_scikit_learn.py", "test_check_trust.py", "test_edges.py", "test_scripts.py", "test_faults.py",
-                 "test_trask.py", "test_any_exercise.py", "test_sweep.py")  # fmt: skip
+# The files that take longest, first (measured with --durations, one process): pytest-xdist hands each
+# worker whole files in this order (--dist loadfile; --no-loadscope-reorder, or it would order them by
+# their number of tests and leave the few long ones, the notebook's, scikit-learn's, last), and the long
+# ones started last would leave one core idle at the end.
+LONGEST_FIRST = ("test_plots.py", "test_network.py", "test_notebook.py", "test_hand_check.py", "test_progress.py",
+                 "test_faults.py", "test_any_exercise.py", "test_exercises.py", "test_scikit_learn.py",
+                 "test_spreadsheet.py", "test_trask.py", "test_check_trust.py", "test_edges.py", "test_engines.py",
+                 "test_scripts.py", "test_sweep.py", "test_mlp_cli.py")  # fmt: skip
 
 
 def pytest_collection_modifyitems(items):
