@@ -1,16 +1,30 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Hypothesis draws the same examples on every run: CI must never fail by chance.
-settings.register_profile("deterministic", derandomize=True, deadline=None, print_blob=True)
-settings.load_profile("deterministic")
+
+def deterministic_hypothesis():
+    """hypothesis, drawing the same examples on every run: CI must never fail by chance. Imported when a
+    test needs it, not here at start-up: pytest's process and the pytest-xdist workers that run no such
+    test do not pay for it (about 0.2 s each, several times that where no bytecode is cached)."""
+    import hypothesis
+
+    hypothesis.settings.register_profile("deterministic", derandomize=True, deadline=None, print_blob=True)
+    hypothesis.settings.load_profile("deterministic")
+    return hypothesis
+
+
+def pytest_pycollect_makemodule(module_path, parent):
+    """A test file that imports hypothesis at its top: the profile loaded before the file is imported
+    (its @settings take their defaults when they are made)."""
+    if re.search(r"^\s*(from|import) hypothesis\b", module_path.read_text(encoding="utf-8"), re.M):
+        deterministic_hypothesis()
 
 
 def run_script(script, *args, cwd=None, env=None):
@@ -43,11 +57,14 @@ def assert_one_line_error(result, script, status):
     assert "Traceback" not in result.stderr + result.stdout
 
 
-# The files that take longest, first: pytest-xdist hands each worker whole files in this order
-# (--dist loadfile), and the long ones started last would leave one core idle at the end.
-LONGEST_FIRST = ("test_plots.py", "test_hand_check.py", "test_exercises.py", "test_network.py", "test_progress.py",
-                 "test_scikit_learn.py", "test_check_trust.py", "test_edges.py", "test_scripts.py", "test_faults.py",
-                 "test_trask.py", "test_any_exercise.py", "test_sweep.py")  # fmt: skip
+# The files that take longest, first (measured with --durations, one process): pytest-xdist hands each
+# worker whole files in this order (--dist loadfile; --no-loadscope-reorder, or it would order them by
+# their number of tests and leave the few long ones, the notebook's, scikit-learn's, last), and the long
+# ones started last would leave one core idle at the end.
+LONGEST_FIRST = ("test_plots.py", "test_network.py", "test_notebook.py", "test_hand_check.py", "test_progress.py",
+                 "test_faults.py", "test_any_exercise.py", "test_exercises.py", "test_scikit_learn.py",
+                 "test_spreadsheet.py", "test_trask.py", "test_check_trust.py", "test_edges.py", "test_engines.py",
+                 "test_scripts.py", "test_sweep.py", "test_mlp_cli.py")  # fmt: skip
 
 
 def pytest_collection_modifyitems(items):

@@ -49,11 +49,16 @@ POST = plain_example.example(**plain_example.POST, updates=2)  # every value of 
 # --- the answer key read back ---------------------------------------------------------------------------
 
 MATRIX = list(itertools.product((1, 2, 3), ORDERS, BIASES, LOSSES))
+# Every order × bias policy × loss once (each a path of the key and the checker), on one of the three
+# networks: a Latin square, so that each network meets each bias policy and each loss in both orders
+# (network 3, with a b1 and b2 per neuron, meets per-neuron biases in both orders). The networks' numbers
+# take no branch of their own: the whole product was 54 runs of the same 18 paths.
+COVERING = [(s, o, b, loss) for s, o, b, loss in MATRIX if (s + BIASES.index(b) + LOSSES.index(loss)) % 3 == 0]
 
 
-@pytest.mark.parametrize(("seed", "order", "biases", "loss"), MATRIX)
+@pytest.mark.parametrize(("seed", "order", "biases", "loss"), COVERING)
 def test_the_csv_and_json_answer_keys_read_back_pass(tmp_path, capsys, seed, order, biases, loss):
-    """3 networks × 2 orders × 3 bias policies × 3 losses; the update count runs 1, 2, 3 through the matrix."""
+    """2 orders × 3 bias policies × 3 losses, over 3 networks; the update count runs 1, 2, 3 through the matrix."""
     updates = 1 + MATRIX.index((seed, order, biases, loss)) % 3
     args = [*flags(network(seed), order, biases, loss), "--iterations", str(updates)]
     for fmt, name in (("csv", "key.csv"), ("json", "key.json")):

@@ -15,9 +15,27 @@ from plain_loop import trajectory
 
 import ann_numpy_no_loop
 
-pycel = pytest.importorskip("pycel")
-openpyxl = pytest.importorskip("openpyxl")
-pytest.importorskip("xlsxwriter")
+
+class Package:
+    """A package imported when a test first uses it (pytest-xdist workers collect every file: those that run
+    none of these tests do not pay for pycel and openpyxl); the test is skipped if it is not installed."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __getattr__(self, attribute):
+        if attribute.startswith("_"):  # pytest's collection looks for its markers on every name in a file
+            raise AttributeError(attribute)
+        return getattr(pytest.importorskip(self.name), attribute)
+
+
+pycel = Package("pycel")
+openpyxl = Package("openpyxl")
+
+
+@pytest.fixture(autouse=True)
+def xlsxwriter():
+    pytest.importorskip("xlsxwriter")
 
 
 def write(tmp_path, *flags, name="w.xlsx"):
