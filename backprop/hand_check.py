@@ -507,6 +507,9 @@ TYPO = ("typo", "the value is ours with two adjacent digits exchanged or one dig
 PAIRS_LEFT_OUT = ("rounding",)  # carried rounding is not a mistake: never one of a pair
 
 
+MIN_TYPO_DIGITS = 3  # significant digits of ours, as written, before a slip in one of them is called a typo
+
+
 def typo(e: Entry, ours: float) -> str | None:
     """'two digits exchanged' or 'one digit wrong' when the student's digits are ours (at their precision)
     with one such slip, else None."""
@@ -514,8 +517,8 @@ def typo(e: Entry, ours: float) -> str | None:
         return None  # a value cut off, not rounded, is said so in its row
     yours = re.sub(r"^(-?)\.", r"\g<1>0.", e.text.lstrip("+"))  # .5932 as 0.5932
     written = f"{ours:.{e.decimals}f}"
-    if len(yours) != len(written) or yours == written:
-        return None
+    if len(yours) != len(written) or yours == written or len(written.lstrip("-0.")) < MIN_TYPO_DIGITS:
+        return None  # a value of a digit or two: any other value is "one digit wrong"
     differ = [i for i, (p, q) in enumerate(zip(yours, written, strict=True)) if p != q]
     if not all(yours[i].isdigit() and written[i].isdigit() for i in differ):
         return None

@@ -143,6 +143,14 @@ def test_a_typo_shows_the_digits(tmp_path, capsys, text, yours, ours, slip):
     assert f"  typo: you wrote {yours}, ours is {ours} ({slip}); it also reproduces" in out, out
 
 
+def test_a_value_of_one_digit_is_never_called_a_typo(tmp_path, capsys):
+    """out_h1 is 0.593…: written 0.7 it differs from ours (0.6) in its one digit, as any wrong value would."""
+    path = tmp_path / "hand.txt"
+    path.write_text("out_h1 0.7\n", encoding="utf-8")
+    status, out, _ = call(ann_numpy_no_loop.main, "--check", path, capsys=capsys)
+    assert status == 1 and "typo" not in out, out
+
+
 def test_two_mistakes_at_once_are_named_as_a_pair(tmp_path, capsys):
     net = COURSE
     values = plain_example.example(net["x"], net["t"], net["w"], net["b1"], net["b2"], net["eta"], "sequential",
