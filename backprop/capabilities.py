@@ -49,6 +49,8 @@ ENGINES = (
            "every value named and printed, the post's 2-2-2"),
     Engine("general", "written_out.values (general.py)", ORDERS, BIAS_POLICIES, EVERY_LOSS, "w1..w8",
            "any shape written out; also bce, ce and no biases"),
+    Engine("general_training", "general_training.train", ORDERS, BIAS_POLICIES, EVERY_LOSS, "w1..w8",
+           "any shape trained, the update compiled from Python floats; also bce, ce and no biases"),
 )
 
 BY_NAME = {engine.name: engine for engine in ENGINES}

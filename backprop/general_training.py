@@ -21,10 +21,11 @@ that made it, one at a time: either is divergence (training.diverged), one line.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from backprop import general
+from backprop.worked_example import ORDERS
 
 
 def depth(ex) -> int:
@@ -190,7 +191,10 @@ def source(ex, order: str, safe: bool = False) -> str:
 
 
 def compiled(ex, order: str, safe: bool = False):
-    """run(s, n) -> (the state after the updates made, how many were made) for this exercise and order."""
+    """run(s, n) -> (the state after the updates made, how many were made) for this exercise and order;
+    ValueError for an order it does not run (capabilities.py: parallel and sequential)."""
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r} for an exercise of any shape; choose one of {', '.join(ORDERS)}")
     space = {"math": math}
     exec(compile(source(ex, order, safe), f"<{order} update of a {'-'.join(map(str, ex.layers))} exercise>", "exec"),
          space)  # fmt: skip
@@ -268,6 +272,7 @@ class Run:
     state: list
     initial_state: list
     recorded: list  # [(iteration, E_total)]
+    snapshots: dict = field(default_factory=dict)  # {checkpoint: the state after that many updates}
 
 
 def finite(state) -> bool:
@@ -332,9 +337,7 @@ def train(ex, order: str, iterations: int, record_every: int = 0, on_record=None
         record(stop, state)
         if on_progress is not None:
             on_progress(done)
-    result = Run(ex, order, iterations, state, start, recorded)
-    result.snapshots = snapshots
-    return result
+    return Run(ex, order, iterations, state, start, recorded, snapshots)
 
 
 def error_after(ex, order: str, iterations: int) -> float:

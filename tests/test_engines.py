@@ -8,7 +8,18 @@ import functools
 import numpy as np
 import pytest
 
-from backprop import batched, capabilities, engine, exercise, layered, layouts, optimizers, training, written_out
+from backprop import (
+    batched,
+    capabilities,
+    engine,
+    exercise,
+    general_training,
+    layered,
+    layouts,
+    optimizers,
+    training,
+    written_out,
+)
 from backprop import worked_example as we
 
 NETWORKS = 3  # the post's network, then random ones
@@ -122,6 +133,23 @@ def run_written_out(order, biases, loss, n, updates, general=False):
     return {name: np.array(rows[name]) for name in rows}
 
 
+def run_general_training(order, biases, loss, n, updates):
+    """The small-network engine on the same exercise in its any-shape form: the state after each update."""
+    ex = exercise.Exercise((tuple(n["x"]),), (tuple(n["target"]),), layouts.flat_from_matrices(n["w1"], n["w2"]),
+                           tuple(np.broadcast_to(n["b1"], (2,))), tuple(np.broadcast_to(n["b2"], (2,))), n["eta"],
+                           biases, loss)  # fmt: skip
+    run = general_training.train(ex, order, updates, record_every=1, checkpoints=range(1, updates + 1))
+    rows = {name: [] for name in ("w1", "w2", "b1", "b2")}
+    for k in range(1, updates + 1):
+        weights, layer_biases = general_training.unpack(ex, run.snapshots[k])
+        W1, W2 = layouts.matrices_from_flat(weights)
+        rows["w1"].append(W1), rows["w2"].append(W2)
+        rows["b1"].append(np.broadcast_to(layer_biases.get(1, ex.b1), (2,)))
+        rows["b2"].append(np.broadcast_to(layer_biases.get(2, ex.b2), (2,)))
+    rows["E_total"] = [e for _, e in run.recorded[:-1]]
+    return {name: np.array(v, dtype=float) for name, v in rows.items()}
+
+
 def bias_keys(layer, biases, letter):
     return (layer, layer) if biases == "shared" else (f"{layer}[{letter}1]", f"{layer}[{letter}2]")
 
@@ -133,6 +161,7 @@ RUNNERS = {
     "layered": run_layered,
     "written_out": run_written_out,
     "general": functools.partial(run_written_out, general=True),
+    "general_training": run_general_training,
 }
 
 CASES = [(engine.name, *combination) for engine in capabilities.ENGINES if engine.name in RUNNERS
