@@ -6,8 +6,8 @@ generate TEMPLATE.json: an --example file (see ann_numpy_no_loop.py) with two op
 `decimals` (default 2). Writes DIR/<id>/exercise.json, sheet.md, sheet.tex (to hand out),
 DIR/keys/<id>/key.md, key.tex, key.csv, key.json (the worked example) and DIR/class.csv.
 
-grade SUBMISSIONS: one file a student, named after the id (id.txt, id.csv or id.json, as --check
-reads them), checked against DIR/<id>/exercise.json. Writes grades.csv, a feedback file a student
+grade SUBMISSIONS: one file a student, named after the id (id.txt, id.csv, id.json or id.xlsx, as
+--check reads them), checked against DIR/<id>/exercise.json. Writes grades.csv, a feedback file a student
 in <grades>_feedback/, the class summary on stdout. Exit status 0 when every student was graded.
 
 examples:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from backprop import exercise as exercise_module
-from backprop import files, formats, general, hand_check, written_out
+from backprop import files, formats, general, hand_check, spreadsheet, written_out
 from backprop.exercise import Exercise
 from backprop.worked_example import WEIGHT_NAMES, as_bias_vector
 
@@ -661,6 +661,16 @@ def grade_one(
     FILE` prints it (run in the submissions' folder); a file that cannot be read is 'unreadable', with the
     reason as feedback."""
     path = os.path.join(folder, file_name)
+    if spreadsheet.is_workbook_path(file_name):  # a spreadsheet: its stored values, found by their labels
+        arithmetic = written_out.plain(ex)
+        try:
+            entries = spreadsheet.read_entries(path, hand_check.known_names(ex, arithmetic, hand_check.MAX_UPDATES),
+                                               hand_check.normalise)  # fmt: skip
+            report = hand_check.check_text(ex, arithmetic, "", file_name, digits, description=description,
+                                           entries=entries)  # fmt: skip
+        except (OSError, ValueError, ArithmeticError, spreadsheet.MissingPackage, spreadsheet.NoStoredValues) as exc:
+            return Grade(sid, name, "unreadable", feedback=f"{file_name}: unreadable: {exc}\n")
+        return graded(sid, name, ex, report)
     try:
         with open(path, "rb") as f:
             data = f.read(files.MAX_INPUT_BYTES + 1)
@@ -673,6 +683,11 @@ def grade_one(
     except (OSError, UnicodeDecodeError, ValueError, ArithmeticError) as exc:
         reason = getattr(exc, "strerror", None) or ("not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc)
         return Grade(sid, name, "unreadable", feedback=f"{file_name}: unreadable: {reason}\n")
+    return graded(sid, name, ex, report)
+
+
+def graded(sid: str, name: str, ex: Exercise, report: dict) -> Grade:
+    """The Grade of a report; 'unreadable' when it holds no value of the exercise."""
     if not report["values"]:
         return Grade(sid, name, "unreadable", feedback="\n".join(hand_check.report_lines(report)) + "\n")
     counts = Counter(v["status"] for v in report["values"])

@@ -333,3 +333,26 @@ def test_the_progress_bar_is_for_a_terminal_with_tqdm_and_without_quiet(monkeypa
     assert exercises.progress_bar(quiet=False) is None
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     assert exercises.progress_bar(quiet=False) is None
+
+
+def test_a_spreadsheet_handed_in_is_graded_by_its_labels(tmp_path, capsys):
+    """A student's workbook (labels in column A, values beside them, as a spreadsheet program stores them)
+    is graded like a text file: the mistake named, the cell in the feedback."""
+    openpyxl = pytest.importorskip("openpyxl")
+    assert generate(capsys, TEMPLATE, roster(tmp_path / "r.csv", [("sheet", "S")]), tmp_path / "class")[0] == 0
+    names = [line.split(",")[0] for line in (tmp_path / "class/keys/sheet/key.csv").read_text().splitlines()[1:]]
+    theirs = plain_example.example(**given(tmp_path / "class", "sheet"), updates=1, mistake="update-sign")
+    handed = tmp_path / "handed"
+    handed.mkdir()
+    book = openpyxl.Workbook()
+    for row, name in enumerate(names, start=1):
+        book.active.cell(row, 1, name)
+        book.active.cell(row, 2, round(theirs[name], 6))
+    book.save(handed / "sheet.xlsx")
+    status, _, _ = call(exercises.main, "grade", handed, "--exercises", tmp_path / "class", "--out",
+                        tmp_path / "grades.csv", "--quiet", capsys=capsys)  # fmt: skip
+    assert status == 0
+    row = list(csv.reader(open(tmp_path / "grades.csv", encoding="utf-8")))[1]
+    assert row[0] == "sheet" and row[-1] == "graded" and row[2] == str(len(names)) and row[9] == "update-sign"
+    feedback = (tmp_path / "grades_feedback" / "sheet.txt").read_text(encoding="utf-8")
+    assert f"Sheet!B{names.index('w5+') + 1}" in feedback
