@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
-from backprop import general, general_training, plotting, written_out
+from backprop import diagram, general, general_training, written_out
 from backprop.diagram import (
     CURVE_MARGINS,
     CURVE_WIDTH,
@@ -285,23 +284,10 @@ def settings_text(ex) -> str:
             "iteration N = the state after N updates (iteration 0: the initial weights)")
 
 
-LEGEND_HEIGHT = 0.55
-
-
 def new_figure(width: float, body: float, title: str) -> Figure:
-    """A Figure `width` inches wide: the title, wrapped to the width, and the edges' legend on top of `body`."""
+    """diagram.new_figure, the title wrapped to the figure's width (a wide exercise's title is long)."""
     title = "\n".join(textwrap.fill(line, max(40, int(width * 8.5))) for line in title.split("\n"))
-    lines = title.count("\n") + 1
-    head = plotting.TITLE_MARGIN + plotting.TITLE_LINE * lines + LEGEND_HEIGHT
-    fig = Figure(figsize=(width, head + body))
-    fig.suptitle(title, fontsize="large", y=1 - plotting.TITLE_MARGIN / fig.get_figheight(), va="top")
-    handles = [Line2D([], [], color=POSITIVE, linewidth=3, label="w ≥ 0"),
-               Line2D([], [], color=NEGATIVE, linewidth=3, label="w < 0")]  # fmt: skip
-    y = (body + LEGEND_HEIGHT / 2) / fig.get_figheight()
-    fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, y), ncol=2, frameon=False, fontsize="small",
-               title="edge colour: the weight's sign; edge width ∝ |w| (one scale for the whole figure)",
-               title_fontsize="small")  # fmt: skip
-    return fig
+    return diagram.new_figure(width, body, title)
 
 
 def width_scale(ex, states, widest: float) -> float:
