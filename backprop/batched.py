@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy import add, exp, greater, less_equal, multiply, negative, reciprocal, subtract
 
-from backprop import training
+from backprop import layouts, training
 from backprop import workers as workers_pool
 from backprop.worked_example import (
     ALL_ORDERS,
@@ -90,10 +90,8 @@ class ManyResult:
 
     def state(self, k: int) -> Checkpoints:
         """Network k at the checkpoints: its weights, biases, outputs and error."""
-        p = self.checkpoint_state["params"][..., k]
-        c = len(self.checkpoints)
-        w1, w2 = p[:, 0:4].reshape(c, 2, 2).transpose(0, 2, 1), p[:, 6:10].reshape(c, 2, 2).transpose(0, 2, 1)
-        return Checkpoints(self.checkpoints, w1, w2, p[:, 4:6], p[:, 10:12], self.checkpoint_state["out_o"][..., k],
+        w1, w2, b1, b2 = layouts.matrices_from_batched(self.checkpoint_state["params"][..., k : k + 1])
+        return Checkpoints(self.checkpoints, w1[0], w2[0], b1[0], b2[0], self.checkpoint_state["out_o"][..., k],
                            self.checkpoint_state["E_total"][:, k])  # fmt: skip
 
 

@@ -69,7 +69,6 @@ GRADE_COLUMNS = (
     "score",
     "status",
 )
-READABLE = (".txt", ".csv", ".json")  # what --check reads; anything else is tried as UTF-8 text
 
 
 class Bad(ValueError):

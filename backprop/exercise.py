@@ -46,7 +46,6 @@ from backprop.worked_example import (
 KEYS = ("layers", "activations", "loss", "reduction", "inputs", "targets", "weights", "W1", "W2", "W3", "b1", "b2",
         "b3", "biases", "order", "learning_rate", "description")
 SETTINGS = ("inputs", "targets", "weights", "b1", "b2", "learning_rate", "biases", "loss")
-SHAPE = ("layers", "hidden_activation", "output_activation", "reduction", "b3")  # any exercise's (general.py)
 ALL_LOSSES = (*LOSSES, "bce", "ce")
 ALL_BIASES = ("none", *BIAS_POLICIES)
 ANY_SHAPE = "ann_numpy_no_loop.py"  # the script that writes out and checks an exercise of any shape
@@ -197,10 +196,6 @@ def targets(values) -> tuple:
         return tuple(validate.TARGET.number(t, str(t)) for t in values)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def one_or_two(what: str):
-    return lambda text: numbers_list(text, 1, 2, what)
 
 
 def number_rows(text: str) -> tuple:

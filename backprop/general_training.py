@@ -340,10 +340,6 @@ def train(ex, order: str, iterations: int, record_every: int = 0, on_record=None
     return Run(ex, order, iterations, state, start, recorded, snapshots)
 
 
-def error_after(ex, order: str, iterations: int) -> float:
-    return train(ex, order, iterations).recorded[-1][1]
-
-
 def bias_layer(ex, index: int) -> int:
     for layer, at in bias_offsets(ex).items():
         if at <= index < at + ex.layers[layer]:

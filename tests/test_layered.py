@@ -92,6 +92,15 @@ def test_tanh_derivative_from_the_output_is_one_over_cosh_squared():
     assert np.all((0.0 <= fprime) & (fprime <= 1.0))
 
 
+def plain_forward(X, W, b) -> list:
+    """The activations of a tanh, tanh, linear network, layer by layer (the tests' own forward pass)."""
+    a = [X]
+    for k in range(len(W)):
+        z = a[-1] @ W[k] + b[k]
+        a.append(np.tanh(z) if k < len(W) - 1 else z)
+    return a
+
+
 def test_sequential_order_at_depth_three_equals_a_plain_loop():
     """Last layer first; each lower delta uses the already-updated weights above it."""
     rng = np.random.default_rng(7)
@@ -102,10 +111,7 @@ def test_sequential_order_at_depth_three_equals_a_plain_loop():
     layered.train(net, X, t, optimizers.SGD(net.params.size, eta), epochs=3, batch_size=6, loss="half-sse",
               order="sequential", shuffle=False)  # fmt: skip
     for _ in range(3):
-        a = [X]
-        for k in range(3):
-            z = a[-1] @ W[k] + b[k]
-            a.append(np.tanh(z) if k < 2 else z)
+        a = plain_forward(X, W, b)
         delta = a[3] - t
         for k in (2, 1, 0):
             W[k] = W[k] - eta * a[k].T @ delta
@@ -128,10 +134,7 @@ def test_alternating_order_at_depth_three_equals_a_plain_loop():
                   order="alternating", shuffle=False)  # fmt: skip
     for _ in range(3):
         for k in (2, 1, 0):
-            a = [X]  # the forward pass at the weights as they stand
-            for j in range(3):
-                z = a[-1] @ W[j] + b[j]
-                a.append(np.tanh(z) if j < 2 else z)
+            a = plain_forward(X, W, b)  # the forward pass at the weights as they stand
             delta = a[3] - t
             for j in range(2, k, -1):
                 delta = (delta @ W[j].T) * (1 - a[j] ** 2)
