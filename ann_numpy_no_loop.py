@@ -94,8 +94,7 @@ def main(argv=None) -> int:
             parser.error("--check reports as text or JSON (--json)")
         network_given = args.example is not None or any(
             getattr(args, flag) is not None for flag in ("inputs", "targets", "weights", "b1", "b2"))
-        description = exercise.read_example(args.example).get("description") if args.example else None
-        return check(args.check, ex, arithmetic, args.digits, fmt == "json", network_given, description)
+        return check(args.check, ex, arithmetic, args.digits, fmt == "json", network_given, args.example_description)
 
     try:
         sys.stdout.write(formats.render(ex, arithmetic, args.iterations, fmt, args.digits))

@@ -459,7 +459,8 @@ class QuietParser(argparse.ArgumentParser):
 
 
 def parse_args(parser: argparse.ArgumentParser, argv=None, orders=ORDERS, any_shape: bool = False):
-    """parser.parse_args(argv) with the network flags resolved: (args, Exercise).
+    """parser.parse_args(argv) with the network flags resolved: (args, Exercise); args.example_description is
+    the --example file's description (None without one).
 
     The --example file's values become the defaults, so that flags override them. orders:
     the update orders the script can run; an exercise naming another is bad usage (exit 2). any_shape: the
@@ -480,7 +481,7 @@ def parse_args(parser: argparse.ArgumentParser, argv=None, orders=ORDERS, any_sh
         except BadExample as exc:
             parser.error(str(exc))
     order = from_file.pop("order", None)
-    from_file.pop("description", None)
+    description = from_file.pop("description", None)
     if not any_shape and is_other_shape(from_file):
         parser.error(f"{known.example}: {OTHER_SHAPE}")
     if order is not None and order not in orders:
@@ -493,6 +494,7 @@ def parse_args(parser: argparse.ArgumentParser, argv=None, orders=ORDERS, any_sh
     for taker in (parser, *subcommand_parsers(parser)):  # a subcommand's own defaults would hide the parser's
         taker.set_defaults(**from_file)
     args = parser.parse_args(argv)
+    args.example_description = description  # the --example file's, for the reports that open with it
     settings = {k: v for k, v in vars(args).items() if k in SETTINGS and v is not None}
     shape = shape_of(args)
     if not any_shape and (is_other_shape({**settings, **shape}) or shape["reduction"] or shape["b3"]):

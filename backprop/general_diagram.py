@@ -489,22 +489,9 @@ def animation_figure(ex, runs: dict, frames: list[int], description: str | None 
 # --- plot_network.py's figures for an exercise of any shape ----------------------------------------
 
 
-def description_of(args) -> str | None:
-    """The --example file's description, when it has one."""
-    from backprop import exercise
-
-    path = getattr(args, "example", None)
-    if not path:
-        return None
-    try:
-        return exercise.read_example(path).get("description")
-    except (OSError, ValueError):
-        return None
-
-
 def figures(args, ex, orders) -> dict:
     """{name: Figure} plot_network.py writes; training.TrainingDiverged when training overflows."""
-    description = description_of(args)
+    description = getattr(args, "example_description", None)
     shape = "-".join(map(str, ex.layers))  # in the file's name: the post's figures stay as they are
     if args.backward_pass:
         try:
@@ -522,4 +509,4 @@ def animation(args, ex, orders, frames: list, every: int):
     """(Figure, update) of --animate; training.TrainingDiverged when training overflows."""
     n = args.iterations
     runs = {o: general_training.train(ex, o, n, record_every=every, checkpoints=frames) for o in orders}
-    return animation_figure(ex, runs, frames, description_of(args))
+    return animation_figure(ex, runs, frames, getattr(args, "example_description", None))
