@@ -43,6 +43,7 @@ from backprop.diagram import (
     iteration_title,
     number,
 )
+from backprop.training import diverged
 
 FONT = 7.5  # points
 CHAR = 0.072  # inches: the widest character (a digit) at FONT, rounded up
@@ -497,8 +498,6 @@ def figures(args, ex, orders) -> dict:
         try:
             return {f"backward_pass_{shape}": backward_pass_figure(ex, orders, description)}
         except written_out.NotFinite as exc:
-            from backprop.training import diverged
-
             raise diverged(1, ex.learning_rate, f"the first update ({exc})") from None
     n = args.iterations
     runs = {o: general_training.train(ex, o, n) for o in orders}

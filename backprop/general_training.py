@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from backprop import general
+from backprop.training import diverged
 from backprop.worked_example import ORDERS
 
 
@@ -287,8 +288,6 @@ def train(ex, order: str, iterations: int, record_every: int = 0, on_record=None
     """`iterations` updates of the exercise; E_total recorded at 0, every record_every-th update, the
     checkpoints and the end; on_progress(updates made) now and then. training.TrainingDiverged (one line)
     when an update overflows."""
-    from backprop.training import diverged
-
     run = compiled(ex, order)
     state = initial_state(ex)
     start = list(state)

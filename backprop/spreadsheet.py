@@ -27,6 +27,7 @@ import zipfile
 
 from backprop import written_out
 from backprop.exercise import Exercise
+from backprop.hand_check import BadCheckFile, entry, parse_number
 from backprop.worked_example import loss_scale
 
 MAX_TRAINING = 1000
@@ -338,8 +339,6 @@ def number_text(value) -> str | None:
         if COMMA.fullmatch(text):
             text = text.replace(",", ".")
         try:
-            from backprop.hand_check import parse_number
-
             parse_number(text)
         except ValueError:
             return None
@@ -375,8 +374,6 @@ def read_entries(path: str, known: dict, normalise) -> list:
     A row of two or more labels with numbers below it (no number to their right) is a table's header: its
     rows are successive updates, 1, 2, … from the top, or numbered by an update/iteration column; a row
     numbered 0 (the given values) is skipped. Stored values are read (what the spreadsheet last computed)."""
-    from backprop.hand_check import BadCheckFile, entry
-
     values, formulas = load(path)
     grids = {}
     missing = []
